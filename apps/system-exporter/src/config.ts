@@ -1,0 +1,31 @@
+import { env, exporterConfigSchema } from '@llmmon/metrics-core';
+import { COLLECTOR_NAMES } from './collectors';
+
+/** Every variable the system exporter reads; README's configuration table is generated from it. */
+export const configSchema = {
+  ...exporterConfigSchema({ port: 9100 }),
+  COLLECTORS: env.list('Collectors to enable (comma-separated).', COLLECTOR_NAMES, COLLECTOR_NAMES),
+  PROCFS_PATH: env.string('Where the host procfs is mounted.', '/proc'),
+  SYSFS_PATH: env.string('Where the host sysfs is mounted.', '/sys'),
+  ROOTFS_PATH: env.string('Where the host root filesystem is mounted (for filesystem sizes).', '/'),
+  UDEV_DATA_PATH: env.string('udev database, for disk model/serial in node_disk_info.', '/run/udev/data'),
+  FILESYSTEM_MOUNT_POINTS_EXCLUDE: env.regex(
+    'Mount points to ignore (node_exporter default).',
+    '^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)',
+  ),
+  FILESYSTEM_FS_TYPES_EXCLUDE: env.regex(
+    'Filesystem types to ignore (node_exporter default).',
+    '^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)$',
+  ),
+  FILESYSTEM_MOUNT_TIMEOUT_SECONDS: env.seconds(
+    'A mount whose statfs takes longer is reported with node_filesystem_device_error=1 and skipped until it answers.',
+    5,
+    { min: 0.001, max: 300 },
+  ),
+  DISKSTATS_DEVICE_EXCLUDE: env.regex(
+    'Block devices to ignore (node_exporter default: partitions, ram, loop).',
+    '^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$',
+  ),
+  NETDEV_DEVICE_EXCLUDE: env.regex('Network devices to ignore.', '^lo$'),
+  VMSTAT_FIELDS: env.regex('/proc/vmstat fields to expose (node_exporter default).', '^(oom_kill|pgpg|pswp|pg.*fault).*'),
+};

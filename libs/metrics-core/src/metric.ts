@@ -1,0 +1,85 @@
+/**
+ * Metric definitions and the per-collection sample sink.
+ *
+ * A collector declares its families once (a typed table that drives both collection and
+ * documentation) and writes samples into a fresh sink on every collection, so series of
+ * vanished devices disappear on the next scrape instead of lingering as stale values.
+ */
+
+export type MetricType = 'counter' | 'gauge' | 'untyped';
+
+export interface MetricDef<L extends string = string> {
+  readonly name: string;
+  readonly help: string;
+  readonly type: MetricType;
+  readonly labelNames: readonly L[];
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+function define<L extends string>(
+  type: MetricType,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+): MetricDef<L> {
+  if (!METRIC_NAME.test(name)) throw new Error(`invalid metric name "${name}"`);
+  for (const label of labelNames) {
+    if (!LABEL_NAME.test(label) || label.startsWith('__')) {
+      throw new Error(`invalid label name "${label}" on ${name}`);
+    }
+  }
+  // OpenMetrics requires counter samples to end in _total; catching it here keeps both formats valid.
+  if (type === 'counter' && !name.endsWith('_total')) {
+    throw new Error(`counter ${name} must end in _total (use untyped for upstream names without it)`);
+  }
+  return Object.freeze({ name, help, type, labelNames: Object.freeze([...labelNames]) });
+}
+
+export const counter = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
+  define('counter', name, help, labelNames);
+export const gauge = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
+  define('gauge', name, help, labelNames);
+/** For upstream families whose type is unknown or whose names predate conventions (e.g. node_vmstat_*). */
+export const untyped = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
+  define('untyped', name, help, labelNames);
+
+export type Labels = Record<string, string>;
+
+export interface Sample {
+  readonly labels: Labels;
+  readonly value: number;
+}
+
+export interface Family {
+  readonly def: MetricDef;
+  readonly samples: Sample[];
+}
+
+/** Collects the samples of one collector run. Not shared between runs. */
+export class MetricSink {
+  private readonly byName = new Map<string, Family>();
+
+  add<L extends string>(def: MetricDef<L>, labels: { readonly [K in L]: string }, value: number): void;
+  add(def: MetricDef<never>, value: number): void;
+  add(def: MetricDef, labelsOrValue: Labels | number, maybeValue?: number): void {
+    const labels: Labels = typeof labelsOrValue === 'number' ? {} : labelsOrValue;
+    const value = typeof labelsOrValue === 'number' ? labelsOrValue : (maybeValue as number);
+    let family = this.byName.get(def.name);
+    if (!family) {
+      family = { def, samples: [] };
+      this.byName.set(def.name, family);
+    } else if (family.def.type !== def.type) {
+      throw new Error(`metric ${def.name} emitted as both ${family.def.type} and ${def.type}`);
+    }
+    if (def.type === 'counter' && !(value >= 0)) {
+      throw new Error(`counter ${def.name} got ${value}; counters are never negative`);
+    }
+    family.samples.push({ labels, value });
+  }
+
+  families(): Family[] {
+    return [...this.byName.values()];
+  }
+}

@@ -1,0 +1,134 @@
+import type { Logger } from 'pino';
+import type { Collector } from './collector';
+import { TimeoutError, classifyError, errorMessage } from './errors';
+import { type Family, MetricSink, gauge } from './metric';
+import type { SelfMetrics } from './self-metrics';
+
+export interface RunnerOptions {
+  readonly collectors: readonly Collector[];
+  /** Prefix of the per-collector families, e.g. `node` gives node_scrape_collector_success. */
+  readonly namespace: string;
+  /** Who the HELP texts name, e.g. `system-exporter`. */
+  readonly exporter: string;
+  readonly timeoutMs: number;
+  /** A finished collection is reused for scrapes arriving within this many ms (0: never). */
+  readonly cacheTtlMs: number;
+  readonly logger: Logger;
+  readonly self: SelfMetrics;
+}
+
+export interface Snapshot {
+  readonly families: readonly Family[];
+  /** Wall-clock time (ms) when the collection finished. */
+  readonly completedAt: number;
+  readonly failed: readonly string[];
+}
+
+/**
+ * Owns the scrape: runs every collector in parallel with its own timeout, keeps what
+ * succeeded, and always reports success and duration per collector. Concurrent scrapes share
+ * one collection (single-flight) and a short cache keeps several Prometheus servers from
+ * multiplying upstream load.
+ */
+export class CollectionRunner {
+  private inFlight: Promise<Snapshot> | undefined;
+  private last: Snapshot | undefined;
+  /** Collectors whose previous run outlived its timeout and has not settled yet. */
+  private readonly stillRunning = new Set<string>();
+  private readonly durationDef;
+  private readonly successDef;
+
+  constructor(private readonly opts: RunnerOptions) {
+    const names = new Set<string>();
+    const families = new Set<string>();
+    for (const c of opts.collectors) {
+      if (names.has(c.name)) throw new Error(`duplicate collector name "${c.name}"`);
+      names.add(c.name);
+      for (const m of c.metrics) {
+        if (families.has(m.name)) throw new Error(`metric ${m.name} is declared by two collectors`);
+        families.add(m.name);
+      }
+      opts.self.declareCollector(c.name);
+    }
+    this.durationDef = gauge(
+      `${opts.namespace}_scrape_collector_duration_seconds`,
+      `${opts.exporter}: Duration of a collector scrape.`,
+      ['collector'],
+    );
+    this.successDef = gauge(
+      `${opts.namespace}_scrape_collector_success`,
+      `${opts.exporter}: Whether a collector succeeded.`,
+      ['collector'],
+    );
+  }
+
+  /** The latest snapshot, collecting if the cached one is too old. */
+  snapshot(): Promise<Snapshot> {
+    if (this.last && Date.now() - this.last.completedAt < this.opts.cacheTtlMs) {
+      return Promise.resolve(this.last);
+    }
+    if (!this.inFlight) {
+      this.inFlight = this.collectAll().finally(() => {
+        this.inFlight = undefined;
+      });
+    }
+    return this.inFlight;
+  }
+
+  /** True once any collection has finished (for /ready). */
+  get hasCollected(): boolean {
+    return this.last !== undefined;
+  }
+
+  private async collectAll(): Promise<Snapshot> {
+    this.opts.self.collections.inc();
+    const results = await Promise.all(this.opts.collectors.map((c) => this.runOne(c)));
+    const meta = new MetricSink();
+    const families: Family[] = [];
+    const failed: string[] = [];
+    for (const r of results) {
+      meta.add(this.durationDef, { collector: r.name }, r.seconds);
+      meta.add(this.successDef, { collector: r.name }, r.families ? 1 : 0);
+      if (r.families) families.push(...r.families);
+      else failed.push(r.name);
+    }
+    const snapshot = { families: [...meta.families(), ...families], completedAt: Date.now(), failed };
+    this.last = snapshot;
+    return snapshot;
+  }
+
+  private async runOne(c: Collector): Promise<{ name: string; seconds: number; families?: Family[] }> {
+    const started = performance.now();
+    const elapsed = () => (performance.now() - started) / 1000;
+    const timeoutMs = c.timeoutMs ?? this.opts.timeoutMs;
+    try {
+      if (this.stillRunning.has(c.name)) {
+        // Never pile up runs of a collector that hangs (a stuck NFS statfs, a wedged nvidia-smi).
+        throw new TimeoutError(`previous run still has not finished after its ${timeoutMs} ms timeout`);
+      }
+      const sink = new MetricSink();
+      const controller = new AbortController();
+      const run = Promise.resolve().then(() => c.collect(sink, controller.signal));
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          this.stillRunning.add(c.name);
+          run.catch(() => undefined).finally(() => this.stillRunning.delete(c.name));
+          controller.abort();
+          reject(new TimeoutError(`timed out after ${timeoutMs} ms`));
+        }, timeoutMs);
+      });
+      try {
+        await Promise.race([run, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+      return { name: c.name, seconds: elapsed(), families: sink.families() };
+    } catch (err) {
+      const kind = classifyError(err);
+      this.opts.self.countError(c.name, kind);
+      this.opts.logger.warn({ collector: c.name, kind, err: errorMessage(err) }, 'collector failed');
+      return { name: c.name, seconds: elapsed() };
+    }
+  }
+}

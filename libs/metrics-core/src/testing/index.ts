@@ -1,0 +1,130 @@
+/**
+ * Helpers for exporter tests: start an exporter on an ephemeral loopback port, scrape and parse
+ * it, render one collector, and compare with golden files (UPDATE_GOLDEN=1 rewrites them).
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { Registry } from 'prom-client';
+import type { Collector } from '../collector';
+import { exporterConfigSchema, type ExporterConfig } from '../exporter-config';
+import { loadConfig } from '../config';
+import { parseExposition, type ParsedFamily } from '../exposition';
+import { silentLogger } from '../logger';
+import { MetricSink } from '../metric';
+import { render } from '../render';
+import { createExporter, type Exporter, type ExporterOptions } from '../server';
+
+export interface TestExporter {
+  readonly exporter: Exporter;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Defaults for tests: loopback, ephemeral port, no cache, 1 s collector timeout, silent log. */
+export function testExporterConfig(overrides: Partial<ExporterConfig> = {}): ExporterConfig {
+  return {
+    ...loadConfig(exporterConfigSchema({ port: 0 }), {}),
+    HOST: '127.0.0.1',
+    PORT: 0,
+    SCRAPE_CACHE_SECONDS: 0,
+    COLLECTOR_TIMEOUT_SECONDS: 1,
+    ...overrides,
+  };
+}
+
+export async function startTestExporter(
+  opts: Partial<Omit<ExporterOptions, 'config'>> & { collectors: ExporterOptions['collectors']; config?: Partial<ExporterConfig> },
+): Promise<TestExporter> {
+  const exporter = createExporter({
+    name: 'test-exporter',
+    version: '0.0.0-test',
+    namespace: 'test',
+    logger: silentLogger(),
+    ...opts,
+    config: testExporterConfig(opts.config),
+  });
+  const { url } = await exporter.start();
+  return { exporter, url, stop: () => exporter.stop() };
+}
+
+export interface ScrapeResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly families: Map<string, ParsedFamily>;
+  readonly json?: unknown;
+}
+
+/** GETs `path` (default /metrics), un-gzips if needed and parses metrics or JSON. */
+export async function scrape(url: string, opts: { path?: string; headers?: Record<string, string> } = {}): Promise<ScrapeResult> {
+  const res = await fetch(url + (opts.path ?? '/metrics'), {
+    headers: { 'accept-encoding': 'identity', ...opts.headers },
+    signal: AbortSignal.timeout(30_000),
+  });
+  const raw = Buffer.from(await res.arrayBuffer());
+  // fetch() decompresses transparently; this handles a server that sends gzip unasked.
+  const text = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+  const type = res.headers.get('content-type') ?? '';
+  if (type.startsWith('application/json')) {
+    return { status: res.status, headers: res.headers, text, families: new Map(), json: JSON.parse(text) };
+  }
+  const families = res.status === 200 && !type.startsWith('text/html') ? parseExposition(text) : new Map();
+  return { status: res.status, headers: res.headers, text, families };
+}
+
+/** Runs one collector once and renders only its families (no self metrics), for goldens. */
+export async function renderCollector(collector: Collector): Promise<string> {
+  const sink = new MetricSink();
+  await collector.collect(sink, new AbortController().signal);
+  return render(sink.families(), new Registry(), 'prometheus');
+}
+
+/**
+ * Golden files in one folder. `match` compares (or, with UPDATE_GOLDEN=1, writes);
+ * `assertNoOrphans` fails on files no test matched, so renamed tests do not leave stale goldens.
+ */
+export class GoldenFiles {
+  private readonly used = new Set<string>();
+  readonly updating = process.env['UPDATE_GOLDEN'] === '1';
+
+  constructor(readonly dir: string) {}
+
+  match(name: string, actual: string): void {
+    const file = join(this.dir, name);
+    this.used.add(name);
+    if (this.updating) {
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(file, actual);
+      return;
+    }
+    if (!existsSync(file)) {
+      throw new Error(`golden file ${relative(process.cwd(), file)} is missing; run with UPDATE_GOLDEN=1 to create it`);
+    }
+    const expected = readFileSync(file, 'utf8');
+    if (expected !== actual) {
+      throw new Error(
+        `output differs from golden ${relative(process.cwd(), file)} (UPDATE_GOLDEN=1 rewrites it):\n${lineDiff(expected, actual)}`,
+      );
+    }
+  }
+
+  assertNoOrphans(): void {
+    if (!existsSync(this.dir)) return;
+    const orphans = readdirSync(this.dir).filter((f) => !this.used.has(f));
+    if (orphans.length) {
+      throw new Error(`golden files no test uses (delete them): ${orphans.join(', ')}`);
+    }
+  }
+}
+
+/** The lines only in `expected` (-) or only in `actual` (+), at most 40. */
+export function lineDiff(expected: string, actual: string): string {
+  const a = new Set(expected.split('\n'));
+  const b = new Set(actual.split('\n'));
+  const out = [
+    ...[...a].filter((l) => !b.has(l)).map((l) => `- ${l}`),
+    ...[...b].filter((l) => !a.has(l)).map((l) => `+ ${l}`),
+  ];
+  return out.slice(0, 40).join('\n') + (out.length > 40 ? `\n… ${out.length - 40} more` : '');
+}

@@ -1,0 +1,85 @@
+import { ClassifiedError, TimeoutError, classifyError, errorMessage } from './errors';
+
+export interface UpstreamRequest {
+  readonly timeoutMs: number;
+  /** Responses larger than this fail with kind `too_large` instead of filling memory. */
+  readonly maxBytes?: number;
+  readonly headers?: Record<string, string>;
+  readonly signal?: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+}
+
+const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+
+/** Drops user:password@ from a URL so it can appear in logs and errors. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(invalid url)';
+  }
+}
+
+/**
+ * GET an upstream with a hard timeout (connect + headers + body) and a size cap. Any failure
+ * is a ClassifiedError whose kind feeds the errors counter: timeout, refused, dns, network,
+ * http_status, too_large.
+ */
+export async function fetchText(url: string, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const timeout = AbortSignal.timeout(req.timeoutMs);
+  const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+  const where = redactUrl(url);
+  try {
+    const res = await fetch(url, { headers: req.headers, signal, redirect: 'error' });
+    const text = await readCapped(res, req.maxBytes ?? DEFAULT_MAX_BYTES, where);
+    if (res.status >= 400) {
+      throw new ClassifiedError('http_status', `GET ${where} answered ${res.status}`);
+    }
+    return { status: res.status, headers: res.headers, text };
+  } catch (err) {
+    if (err instanceof ClassifiedError) throw err;
+    if (timeout.aborted) throw new TimeoutError(`GET ${where} timed out after ${req.timeoutMs} ms`);
+    throw new ClassifiedError(classifyError(err), `GET ${where} failed: ${errorMessage(err)}`, { cause: err });
+  }
+}
+
+/** Like fetchText, then JSON.parse; a body that is not JSON fails with kind `parse`. */
+export async function fetchJson<T = unknown>(url: string, req: UpstreamRequest): Promise<T> {
+  const res = await fetchText(url, { ...req, headers: { accept: 'application/json', ...req.headers } });
+  try {
+    return JSON.parse(res.text) as T;
+  } catch {
+    throw new ClassifiedError('parse', `GET ${redactUrl(url)} did not return JSON`);
+  }
+}
+
+async function readCapped(res: Response, maxBytes: number, where: string): Promise<string> {
+  const declared = Number(res.headers.get('content-length'));
+  if (declared > maxBytes) {
+    await res.body?.cancel();
+    throw new ClassifiedError('too_large', `GET ${where} is ${declared} bytes, over the ${maxBytes}-byte cap`);
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new ClassifiedError('too_large', `GET ${where} exceeded the ${maxBytes}-byte cap`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

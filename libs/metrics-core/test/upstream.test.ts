@@ -1,0 +1,75 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ClassifiedError, classifyError, fetchJson, fetchText, redactUrl } from '../src';
+
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    switch (req.url) {
+      case '/ok':
+        return res.end('hello');
+      case '/json':
+        res.setHeader('content-type', 'application/json');
+        return res.end('{"a":1}');
+      case '/notjson':
+        return res.end('<html>');
+      case '/500':
+        res.statusCode = 500;
+        return res.end('oops');
+      case '/big':
+        return res.end('x'.repeat(10_000));
+      case '/hang':
+        return; // never answers
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+/** A loopback port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function kindOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (e) {
+    expect(e).toBeInstanceOf(ClassifiedError);
+    return classifyError(e);
+  }
+}
+
+describe('upstream helper', () => {
+  it('returns bodies and parses JSON', async () => {
+    expect((await fetchText(`${base}/ok`, { timeoutMs: 1000 })).text).toBe('hello');
+    expect(await fetchJson(`${base}/json`, { timeoutMs: 1000 })).toEqual({ a: 1 });
+  });
+
+  it('classifies every failure', async () => {
+    expect(await kindOf(fetchText(`${base}/500`, { timeoutMs: 1000 }))).toBe('http_status');
+    expect(await kindOf(fetchText(`${base}/hang`, { timeoutMs: 100 }))).toBe('timeout');
+    expect(await kindOf(fetchText(`${base}/big`, { timeoutMs: 1000, maxBytes: 1000 }))).toBe('too_large');
+    expect(await kindOf(fetchJson(`${base}/notjson`, { timeoutMs: 1000 }))).toBe('parse');
+    expect(await kindOf(fetchText(`http://127.0.0.1:${await closedPort()}/`, { timeoutMs: 1000 }))).toBe('refused');
+  });
+
+  it('never puts credentials from a URL into an error', async () => {
+    const port = await closedPort();
+    await expect(fetchText(`http://user:s3cret@127.0.0.1:${port}/x`, { timeoutMs: 1000 })).rejects.toThrow(
+      `GET http://127.0.0.1:${port}/x failed`,
+    );
+    expect(redactUrl('https://pk:sk@langfuse:3000/api')).toBe('https://langfuse:3000/api');
+  });
+});
