@@ -13,46 +13,63 @@ export function negotiateFormat(accept: string | undefined): ExpositionFormat {
   return accept && /application\/openmetrics-text/i.test(accept) ? 'openmetrics' : 'prometheus';
 }
 
-type PromJson = MetricObjectWithValues<MetricValue<string>>;
+const escapeHelp = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+const escapeLabel = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+
+function formatValue(v: number): string {
+  if (Number.isFinite(v)) return String(v);
+  return Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
+}
+
+interface Line {
+  readonly name?: string | undefined; // sample name when it differs from the family (histogram parts)
+  readonly labels: Readonly<Record<string, string | number | undefined>>;
+  readonly value: number;
+}
+
+function renderFamily(name: string, help: string, type: string, lines: readonly Line[], format: ExpositionFormat): string {
+  const om = format === 'openmetrics';
+  // OpenMetrics names a counter family without its _total and calls untyped "unknown".
+  const familyName = om && type === 'counter' ? name.replace(/_total$/, '') : name;
+  const familyType = om && type === 'untyped' ? 'unknown' : type;
+  let out = `# HELP ${familyName} ${escapeHelp(help)}\n# TYPE ${familyName} ${familyType}`;
+  for (const line of lines) {
+    let labels = '';
+    for (const key in line.labels) {
+      labels += `${labels ? ',' : ''}${key}="${escapeLabel(String(line.labels[key]))}"`;
+    }
+    out += `\n${line.name ?? name}${labels ? `{${labels}}` : ''} ${formatValue(line.value)}`;
+  }
+  return out;
+}
+
+/** prom-client's JSON form; histogram parts carry their sample name in metricName. */
+type PromJson = MetricObjectWithValues<MetricValue<string> & { metricName?: string }>;
 
 /**
- * Renders collected families plus prom-client's own metrics in the requested format.
+ * Renders collected families, then the long-lived prom-client registry (process and self
+ * metrics), in the requested format. A family name already rendered is not repeated.
  *
- * prom-client formats and escapes; we hand it plain objects built fresh for every render,
- * because its OpenMetrics path renames counters in place (strips `_total`) and would corrupt
- * a long-lived metric for later text-format scrapes.
+ * Our own writer rather than prom-client's: it renders a system scrape with a fraction of the
+ * allocations, and prom-client's OpenMetrics path renames counters in place.
  */
 export async function render(
   families: readonly Family[],
   selfRegistry: Registry,
   format: ExpositionFormat,
 ): Promise<string> {
-  // The typings lack the content-type constructor argument that the implementation takes.
-  const registry = new (Registry as unknown as new (contentType: string) => Registry)(CONTENT_TYPES[format]);
+  const parts: string[] = [];
   const seen = new Set<string>();
-  const register = (name: string, help: string, type: string, values: PromJson['values']) => {
-    if (values.length === 0 || seen.has(name)) return;
-    seen.add(name);
-    const metricType = format === 'openmetrics' && type === 'untyped' ? 'unknown' : type;
-    // prom-client strips `_total` from `name` in OpenMetrics mode; get() must report the stripped name.
-    const metric = {
-      name,
-      type: metricType,
-      get: () => ({ name: metric.name, help, type: metricType, values, aggregator: 'sum' }),
-    };
-    registry.registerMetric(metric as never);
-  };
   for (const f of families) {
-    register(
-      f.def.name,
-      f.def.help,
-      f.def.type,
-      f.samples.map((s) => ({ labels: s.labels, value: s.value })),
-    );
+    if (f.samples.length === 0 || seen.has(f.def.name)) continue;
+    seen.add(f.def.name);
+    parts.push(renderFamily(f.def.name, f.def.help, f.def.type, f.samples, format));
   }
   for (const m of (await selfRegistry.getMetricsAsJSON()) as PromJson[]) {
-    register(m.name, m.help, String(m.type), m.values);
+    if (m.values.length === 0 || seen.has(m.name)) continue;
+    seen.add(m.name);
+    const lines = m.values.map((v) => ({ name: v.metricName, labels: v.labels, value: v.value }));
+    parts.push(renderFamily(m.name, m.help, String(m.type), lines, format));
   }
-  // prom-client spells NaN "Nan"; Prometheus tolerates it, OpenMetrics parsers do not.
-  return (await registry.metrics()).replace(/ Nan$/gm, ' NaN');
+  return format === 'openmetrics' ? `${parts.join('\n')}\n# EOF\n` : `${parts.join('\n\n')}\n`;
 }

@@ -93,7 +93,9 @@ export class CollectionRunner {
       else failed.push(r.name);
     }
     const snapshot = { families: [...meta.families(), ...families], completedAt: Date.now(), failed };
-    this.last = snapshot;
+    // Without a cache nothing reads an old snapshot again; keeping it alive would only get it
+    // promoted to the old generation under frequent scrapes (and grow the RSS).
+    this.last = this.opts.cacheTtlMs > 0 ? snapshot : { ...snapshot, families: [] };
     return snapshot;
   }
 

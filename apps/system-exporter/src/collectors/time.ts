@@ -16,6 +16,8 @@ const current = gauge(
 
 /** The host clock (uptime = node_time_seconds - node_boot_time_seconds) and its clocksource. */
 export function timeCollector({ host, now: clock }: SystemDeps): Collector {
+  // Building an Intl formatter costs ~0.5 ms; the time zone only changes with a restart anyway.
+  const zoneFormat = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
   return {
     name: 'time',
     metrics: [now, zone, available, current],
@@ -23,8 +25,7 @@ export function timeCollector({ host, now: clock }: SystemDeps): Collector {
       const t = clock();
       out.add(now, t.getTime() / 1000);
       const zoneName =
-        new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(t).find((p) => p.type === 'timeZoneName')
-          ?.value ?? 'UTC';
+        zoneFormat.formatToParts(t).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
       out.add(zone, { time_zone: zoneName }, -t.getTimezoneOffset() * 60);
       for (const entry of host.list(host.sys('devices/system/clocksource'))) {
         const m = /^clocksource(\d+)$/.exec(entry);
