@@ -9,11 +9,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { loadConfig } from '@llmmon/metrics-core';
-import { freePort, processStats, startNodeExporter, startProcess, type ManagedProcess } from '@llmmon/native-stack';
+import { freePort, processStats, startNodeExporter, type ManagedProcess } from '@llmmon/native-stack';
 import { COLLECTOR_NAMES } from '../src/collectors';
 import { configSchema } from '../src/config';
+import { BUILT_MAIN, startBuiltExporter } from '../test/helpers';
 
-const BUILT_MAIN = join(__dirname, '../../../dist/apps/system-exporter/main.js');
 const SEQUENTIAL = Number(process.env['BENCH_SEQUENTIAL'] ?? 400);
 const CONCURRENT_CLIENTS = 8;
 const PER_CLIENT = Number(process.env['BENCH_PER_CLIENT'] ?? 60);
@@ -83,18 +83,11 @@ async function main() {
       `--collector.netdev.device-exclude=${defaults.NETDEV_DEVICE_EXCLUDE.source}`,
     ],
   });
-  const port = await freePort();
-  const ours = await startProcess({
-    name: 'system-exporter',
-    command: process.execPath,
-    args: [BUILT_MAIN],
-    // No result cache: every scrape collects, as node_exporter does.
-    env: { HOST: '127.0.0.1', PORT: String(port), SCRAPE_CACHE_SECONDS: '0', LOG_LEVEL: 'warn' },
-    readyUrl: `http://127.0.0.1:${port}/ready`,
-  });
+  // No result cache: every scrape collects, as node_exporter does.
+  const ours = await startBuiltExporter({ SCRAPE_CACHE_SECONDS: '0' });
   const targets: Target[] = [
     { name: 'node_exporter', url: ne.url, proc: ne },
-    { name: 'llmmon', url: `http://127.0.0.1:${port}`, proc: ours },
+    { name: 'llmmon', url: ours.url, proc: ours.proc },
   ];
   try {
     const results: Record<string, Record<string, number>> = {};

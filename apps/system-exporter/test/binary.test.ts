@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { freePort, startProcess } from '@llmmon/native-stack';
 import { scrape } from '@llmmon/metrics-core/testing';
-import { BUILT_MAIN } from './helpers';
+import { BUILT_MAIN, startBuiltExporter } from './helpers';
 
 // These run the bundle that `npm run demo` and the images run (built by Nx before `test`).
 beforeAll(() => {
@@ -10,7 +9,7 @@ beforeAll(() => {
 });
 
 function runWithEnv(env: Record<string, string>) {
-  return spawnSync(process.execPath, [BUILT_MAIN], { env: { PATH: process.env['PATH'], ...env }, encoding: 'utf8', timeout: 20_000 });
+  return spawnSync(BUILT_MAIN, [], { env: { PATH: process.env['PATH'], ...env }, encoding: 'utf8', timeout: 20_000 });
 }
 
 describe('the built system exporter', () => {
@@ -30,16 +29,8 @@ describe('the built system exporter', () => {
   });
 
   it('serves the real host, requires auth when configured, and exits cleanly on SIGTERM', async () => {
-    const port = await freePort();
-    const proc = await startProcess({
-      name: 'system-exporter',
-      command: process.execPath,
-      args: [BUILT_MAIN],
-      env: { HOST: '127.0.0.1', PORT: String(port), METRICS_AUTH_TOKEN: 'prom-scrape-token', LOG_LEVEL: 'warn' },
-      readyUrl: `http://127.0.0.1:${port}/ready`,
-    });
+    const { proc, url } = await startBuiltExporter({ METRICS_AUTH_TOKEN: 'prom-scrape-token' });
     try {
-      const url = `http://127.0.0.1:${port}`;
       const denied = await scrape(url);
       expect(denied.status).toBe(401);
       expect(denied.json).toMatchObject({ error: 'unauthorized' });

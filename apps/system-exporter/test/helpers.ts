@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig } from '@llmmon/metrics-core';
+import { freePort, startProcess } from '@llmmon/native-stack';
 import { createCollectors, type CollectorName } from '../src/collectors';
 import type { SystemDeps } from '../src/collectors/types';
 import { configSchema } from '../src/config';
@@ -39,4 +40,17 @@ export function fixtureDeps(env: Record<string, string> = {}): SystemDeps {
 export function fixtureCollector(name: CollectorName, env: Record<string, string> = {}) {
   const [collector] = createCollectors([name], fixtureDeps(env));
   return collector!;
+}
+
+/** Runs the built bundle as a process (with its own Node flags), on loopback, until ready. */
+export async function startBuiltExporter(env: Record<string, string> = {}) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = await startProcess({
+    name: 'system-exporter',
+    command: BUILT_MAIN,
+    env: { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    readyUrl: `${url}/ready`,
+  });
+  return { proc, url, port };
 }

@@ -3,11 +3,11 @@
  * /proc and /sys at nearly the same moment; every series both expose must agree.
  */
 import { allSamples, parseExposition, seriesKey, type ParsedFamily, type ParsedSample } from '@llmmon/metrics-core';
-import { freePort, startNodeExporter, startProcess, type ManagedProcess } from '@llmmon/native-stack';
+import { freePort, startNodeExporter, type ManagedProcess } from '@llmmon/native-stack';
 import { loadConfig } from '@llmmon/metrics-core';
 import { COLLECTOR_NAMES } from '../src/collectors';
 import { configSchema } from '../src/config';
-import { BUILT_MAIN } from './helpers';
+import { startBuiltExporter } from './helpers';
 
 /** Families about the exporter process itself, not the host. */
 const SELF = /^(go_|process_|promhttp_|nodejs_|llmmon_|node_exporter_build_info|node_scrape_collector_)/;
@@ -82,15 +82,9 @@ describe('parity with prometheus-node-exporter on this host', () => {
         `--collector.vmstat.fields=${defaults.VMSTAT_FIELDS.source}`,
       ],
     });
-    const port = await freePort();
-    oursUrl = `http://127.0.0.1:${port}`;
-    ours = await startProcess({
-      name: 'system-exporter',
-      command: process.execPath,
-      args: [BUILT_MAIN],
-      env: { HOST: '127.0.0.1', PORT: String(port), SCRAPE_CACHE_SECONDS: '0', LOG_LEVEL: 'warn' },
-      readyUrl: `${oursUrl}/ready`,
-    });
+    const started = await startBuiltExporter({ SCRAPE_CACHE_SECONDS: '0' });
+    ours = started.proc;
+    oursUrl = started.url;
   });
 
   afterAll(async () => {

@@ -2,15 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  freePort,
-  startPrometheus,
-  startProcess,
-  waitForQuery,
-  type ManagedProcess,
-  type RunningPrometheus,
-} from '@llmmon/native-stack';
-import { BUILT_MAIN } from './helpers';
+import { freePort, startPrometheus, waitForQuery, type ManagedProcess, type RunningPrometheus } from '@llmmon/native-stack';
+import { startBuiltExporter } from './helpers';
 
 describe('Prometheus scraping the system exporter', () => {
   let exporter: ManagedProcess;
@@ -18,14 +11,9 @@ describe('Prometheus scraping the system exporter', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-prom-'));
 
   beforeAll(async () => {
-    const port = await freePort();
-    exporter = await startProcess({
-      name: 'system-exporter',
-      command: process.execPath,
-      args: [BUILT_MAIN],
-      env: { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' },
-      readyUrl: `http://127.0.0.1:${port}/ready`,
-    });
+    const started = await startBuiltExporter();
+    exporter = started.proc;
+    const port = started.port;
     prometheus = await startPrometheus({
       port: await freePort(),
       dataDir,

@@ -1,4 +1,5 @@
 import { type Collector, gauge } from '@llmmon/metrics-core';
+import { readLocalTzif, zoneAbbreviation } from '../timezone';
 import type { SystemDeps } from './types';
 
 const now = gauge('node_time_seconds', 'System time in seconds since epoch (1970).');
@@ -16,17 +17,14 @@ const current = gauge(
 
 /** The host clock (uptime = node_time_seconds - node_boot_time_seconds) and its clocksource. */
 export function timeCollector({ host, now: clock }: SystemDeps): Collector {
-  // Building an Intl formatter costs ~0.5 ms; the time zone only changes with a restart anyway.
-  const zoneFormat = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
+  const tzif = readLocalTzif();
   return {
     name: 'time',
     metrics: [now, zone, available, current],
     collect(out) {
       const t = clock();
       out.add(now, t.getTime() / 1000);
-      const zoneName =
-        zoneFormat.formatToParts(t).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
-      out.add(zone, { time_zone: zoneName }, -t.getTimezoneOffset() * 60);
+      out.add(zone, { time_zone: zoneAbbreviation(t, tzif) }, -t.getTimezoneOffset() * 60);
       for (const entry of host.list(host.sys('devices/system/clocksource'))) {
         const m = /^clocksource(\d+)$/.exec(entry);
         if (!m) continue;
