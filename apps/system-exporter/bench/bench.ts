@@ -70,9 +70,12 @@ async function concurrent(t: Target) {
 }
 
 async function main() {
-  if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run "npx nx build system-exporter"`);
+  if (!existsSync(BUILT_MAIN))
+    throw new Error(`${BUILT_MAIN} is missing: run "npx nx build system-exporter"`);
   const defaults = loadConfig(configSchema, {});
-  console.log(`[bench] starting node_exporter and llmmon system-exporter (collectors: ${COLLECTOR_NAMES.join(',')})`);
+  console.log(
+    `[bench] starting node_exporter and llmmon system-exporter (collectors: ${COLLECTOR_NAMES.join(',')})`,
+  );
   const ne = await startNodeExporter({
     port: await freePort(),
     collectors: COLLECTOR_NAMES,
@@ -109,7 +112,9 @@ async function main() {
     }
     const ne1 = results['node_exporter']!;
     const us = results['llmmon']!;
-    console.table(Object.fromEntries(Object.entries(results).map(([k, r]) => [k, mapValues(r, (x) => round(x))])));
+    console.table(
+      Object.fromEntries(Object.entries(results).map(([k, r]) => [k, mapValues(r, (x) => round(x))])),
+    );
     const summary = {
       cpu_ratio: us['cpu_ms_per_scrape']! / ne1['cpu_ms_per_scrape']!,
       seq_p99_ratio: us['seq_p99_ms']! / ne1['seq_p99_ms']!,
@@ -117,8 +122,14 @@ async function main() {
       rss_ratio: us['rss_mb']! / ne1['rss_mb']!,
     };
     const checks = [
-      [`CPU per scrape ${round(summary.cpu_ratio)}x node_exporter (target <= 1.5x)`, summary.cpu_ratio <= 1.5],
-      [`p99 with 8 concurrent clients ${round(us['conc8_p99_ms']!)} ms (target < 50 ms)`, us['conc8_p99_ms']! < 50],
+      [
+        `CPU per scrape ${round(summary.cpu_ratio)}x node_exporter (target <= 1.5x)`,
+        summary.cpu_ratio <= 1.5,
+      ],
+      [
+        `p99 with 8 concurrent clients ${round(us['conc8_p99_ms']!)} ms (target < 50 ms)`,
+        us['conc8_p99_ms']! < 50,
+      ],
       [`RSS ${round(us['rss_mb']!)} MB (target < 80 MB)`, us['rss_mb']! < 80],
     ] as const;
     for (const [text, ok] of checks) console.log(`${ok ? 'PASS' : 'MISS'}  ${text}`);
@@ -126,7 +137,8 @@ async function main() {
     mkdirSync(out, { recursive: true });
     writeFileSync(
       join(out, 'latest.json'),
-      JSON.stringify({ when: new Date().toISOString(), node: process.version, results, summary }, null, 2) + '\n',
+      JSON.stringify({ when: new Date().toISOString(), node: process.version, results, summary }, null, 2) +
+        '\n',
     );
     console.log(`[bench] wrote ${join(out, 'latest.json')}`);
   } finally {

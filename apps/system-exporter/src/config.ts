@@ -27,5 +27,8 @@ export const configSchema = {
     '^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$',
   ),
   NETDEV_DEVICE_EXCLUDE: env.regex('Network devices to ignore.', '^lo$'),
-  VMSTAT_FIELDS: env.regex('/proc/vmstat fields to expose (node_exporter default).', '^(oom_kill|pgpg|pswp|pg.*fault).*'),
+  VMSTAT_FIELDS: env.regex(
+    '/proc/vmstat fields to expose (node_exporter default).',
+    '^(oom_kill|pgpg|pswp|pg.*fault).*',
+  ),
 };

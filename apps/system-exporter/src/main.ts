@@ -1,5 +1,11 @@
 import { statfs } from 'node:fs/promises';
-import { createLogger, loadConfigOrExit, redactConfig, runExporter, validateExporterConfig } from '@llmmon/metrics-core';
+import {
+  createLogger,
+  loadConfigOrExit,
+  redactConfig,
+  runExporter,
+  validateExporterConfig,
+} from '@llmmon/metrics-core';
 import { createCollectors } from './collectors';
 import { configSchema } from './config';
 import { Host } from './host';

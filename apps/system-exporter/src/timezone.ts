@@ -23,7 +23,9 @@ export function zoneAbbreviation(date: Date, tzif: string | undefined): string {
 export function posixRule(tzif: string): { std: string; stdOffsetSeconds: number; dst?: string } | undefined {
   const lines = tzif.split('\n');
   const footer = lines[lines.length - 2];
-  const m = footer ? /^(<[^>]+>|[A-Za-z]{3,})([+-]?\d{1,2}(?::\d{2}){0,2})(<[^>]+>|[A-Za-z]{3,})?/.exec(footer) : null;
+  const m = footer
+    ? /^(<[^>]+>|[A-Za-z]{3,})([+-]?\d{1,2}(?::\d{2}){0,2})(<[^>]+>|[A-Za-z]{3,})?/.exec(footer)
+    : null;
   if (!m) return undefined;
   const [h = 0, min = 0, s = 0] = m[2]!.replace(/^[+-]/, '').split(':').map(Number);
   const sign = m[2]!.startsWith('-') ? -1 : 1;
@@ -35,7 +37,11 @@ export function posixRule(tzif: string): { std: string; stdOffsetSeconds: number
 /** The TZif file of this process's zone ($TZ, else /etc/localtime); read once at start-up. */
 export function readLocalTzif(): string | undefined {
   const tz = process.env['TZ'];
-  const path = tz ? (tz.startsWith('/') ? tz : `/usr/share/zoneinfo/${tz.replace(/^:/, '')}`) : '/etc/localtime';
+  const path = tz
+    ? tz.startsWith('/')
+      ? tz
+      : `/usr/share/zoneinfo/${tz.replace(/^:/, '')}`
+    : '/etc/localtime';
   try {
     return readFileSync(path, 'latin1');
   } catch {

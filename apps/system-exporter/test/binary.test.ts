@@ -5,11 +5,16 @@ import { BUILT_MAIN, startBuiltExporter } from './helpers';
 
 // These run the bundle that `npm run demo` and the images run (built by Nx before `test`).
 beforeAll(() => {
-  if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run "npx nx build system-exporter" first`);
+  if (!existsSync(BUILT_MAIN))
+    throw new Error(`${BUILT_MAIN} is missing: run "npx nx build system-exporter" first`);
 });
 
 function runWithEnv(env: Record<string, string>) {
-  return spawnSync(BUILT_MAIN, [], { env: { PATH: process.env['PATH'], ...env }, encoding: 'utf8', timeout: 20_000 });
+  return spawnSync(BUILT_MAIN, [], {
+    env: { PATH: process.env['PATH'], ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
 }
 
 describe('the built system exporter', () => {

@@ -99,10 +99,14 @@ describe('conversions to base units (spot checks behind the goldens)', () => {
 
   it('honours the exclusion variables', async () => {
     const f = await families('netdev', { NETDEV_DEVICE_EXCLUDE: '^(lo|docker.*)$' });
-    expect(f.get('node_network_receive_bytes_total')!.samples.map((s) => s.labels['device'])).toEqual(['eno1']);
+    expect(f.get('node_network_receive_bytes_total')!.samples.map((s) => s.labels['device'])).toEqual([
+      'eno1',
+    ]);
   });
 
   it('fails loudly when its source file is missing instead of inventing values', async () => {
-    await expect(renderCollector(fixtureCollector('loadavg', { PROCFS_PATH: join(__dirname, 'fixtures') }))).rejects.toThrow();
+    await expect(
+      renderCollector(fixtureCollector('loadavg', { PROCFS_PATH: join(__dirname, 'fixtures') })),
+    ).rejects.toThrow();
   });
 });

@@ -7,7 +7,8 @@ const goldens = new GoldenFiles(join(__dirname, 'golden/exporter'));
 afterAll(() => goldens.assertNoOrphans());
 
 /** Families whose values depend on the test process itself, not on the fixture host. */
-const VOLATILE = /^(process_|nodejs_|llmmon_exporter_build_info|llmmon_exporter_collections_total|node_scrape_collector_duration_seconds)/;
+const VOLATILE =
+  /^(process_|nodejs_|llmmon_exporter_build_info|llmmon_exporter_collections_total|node_scrape_collector_duration_seconds)/;
 
 function stable(text: string): string {
   const blocks = text.split('\n\n');
@@ -45,10 +46,18 @@ describe('system exporter with a broken source', () => {
   it('drops only the failing collector and keeps serving the rest', async () => {
     // A procfs without loadavg: that collector fails, the others still answer.
     const deps = fixtureDeps();
-    const broken = { ...deps, host: Object.create(deps.host, { read: { value: (p: string) => {
-      if (p.endsWith('loadavg')) throw Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' });
-      return deps.host.read(p);
-    } } }) };
+    const broken = {
+      ...deps,
+      host: Object.create(deps.host, {
+        read: {
+          value: (p: string) => {
+            if (p.endsWith('loadavg'))
+              throw Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' });
+            return deps.host.read(p);
+          },
+        },
+      }),
+    };
     const t = await startTestExporter({
       name: 'system-exporter',
       namespace: 'node',
@@ -60,7 +69,9 @@ describe('system exporter with a broken source', () => {
       expect(res.families.has('node_load1')).toBe(false);
       expect(res.families.has('node_memory_MemTotal_bytes')).toBe(true);
       const errors = res.families.get('llmmon_exporter_errors_total')!.samples;
-      expect(errors.find((s) => s.labels['collector'] === 'loadavg' && s.labels['kind'] === 'not_found')?.value).toBeGreaterThan(0);
+      expect(
+        errors.find((s) => s.labels['collector'] === 'loadavg' && s.labels['kind'] === 'not_found')?.value,
+      ).toBeGreaterThan(0);
     } finally {
       await t.stop();
     }

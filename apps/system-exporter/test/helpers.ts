@@ -10,11 +10,35 @@ export const FIXTURE_ROOT = join(__dirname, 'fixtures/host');
 export const BUILT_MAIN = join(__dirname, '../../../dist/apps/system-exporter/main.js');
 
 /** statfs results per mount point of the fixture tree (statfs itself is the one thing a fixture cannot fake). */
-const STATFS: Record<string, { bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number }> = {
-  '/': { bsize: 4096, blocks: 244_140_625, bfree: 97_656_250, bavail: 85_449_218, files: 61_046_784, ffree: 58_123_001 },
+const STATFS: Record<
+  string,
+  { bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number }
+> = {
+  '/': {
+    bsize: 4096,
+    blocks: 244_140_625,
+    bfree: 97_656_250,
+    bavail: 85_449_218,
+    files: 61_046_784,
+    ffree: 58_123_001,
+  },
   '/boot/efi': { bsize: 512, blocks: 2_201_600, bfree: 2_185_216, bavail: 2_185_216, files: 0, ffree: 0 },
-  '/mnt/models': { bsize: 4096, blocks: 1_953_125_000, bfree: 244_140_625, bavail: 244_140_625, files: 390_625_000, ffree: 390_600_000 },
-  '/run': { bsize: 4096, blocks: 52_837_786, bfree: 52_800_000, bavail: 52_800_000, files: 264_188_928, ffree: 264_187_000 },
+  '/mnt/models': {
+    bsize: 4096,
+    blocks: 1_953_125_000,
+    bfree: 244_140_625,
+    bavail: 244_140_625,
+    files: 390_625_000,
+    ffree: 390_600_000,
+  },
+  '/run': {
+    bsize: 4096,
+    blocks: 52_837_786,
+    bfree: 52_800_000,
+    bavail: 52_800_000,
+    files: 264_188_928,
+    ffree: 264_187_000,
+  },
 };
 
 /** Collectors over the fixture tree with a fixed clock, UTC, and fake statfs (/srv/hf cache errors like a dead NFS). */

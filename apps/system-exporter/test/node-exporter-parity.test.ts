@@ -2,7 +2,13 @@
  * Integration: Debian's prometheus-node-exporter and our system exporter read the same real
  * /proc and /sys at nearly the same moment; every series both expose must agree.
  */
-import { allSamples, parseExposition, seriesKey, type ParsedFamily, type ParsedSample } from '@llmmon/metrics-core';
+import {
+  allSamples,
+  parseExposition,
+  seriesKey,
+  type ParsedFamily,
+  type ParsedSample,
+} from '@llmmon/metrics-core';
 import { freePort, startNodeExporter, type ManagedProcess } from '@llmmon/native-stack';
 import { loadConfig } from '@llmmon/metrics-core';
 import { COLLECTOR_NAMES } from '../src/collectors';
@@ -54,7 +60,9 @@ function agrees(family: string, type: string, a: number, b: number): boolean {
   return diff <= Math.max(0.02 * Math.max(Math.abs(a), Math.abs(b)), gaugeSlack(family));
 }
 
-function hostSeries(families: Map<string, ParsedFamily>): Map<string, { family: ParsedFamily; sample: ParsedSample }> {
+function hostSeries(
+  families: Map<string, ParsedFamily>,
+): Map<string, { family: ParsedFamily; sample: ParsedSample }> {
   const out = new Map<string, { family: ParsedFamily; sample: ParsedSample }>();
   for (const family of families.values()) {
     if (SELF.test(family.name)) continue;

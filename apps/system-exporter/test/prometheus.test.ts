@@ -2,7 +2,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startPrometheus, waitForQuery, type ManagedProcess, type RunningPrometheus } from '@llmmon/native-stack';
+import {
+  freePort,
+  startPrometheus,
+  waitForQuery,
+  type ManagedProcess,
+  type RunningPrometheus,
+} from '@llmmon/native-stack';
 import { startBuiltExporter } from './helpers';
 
 describe('Prometheus scraping the system exporter', () => {
@@ -49,7 +55,11 @@ describe('Prometheus scraping the system exporter', () => {
     expect(percent).toBeLessThanOrEqual(100);
 
     // Every collector succeeded as Prometheus saw it, not only as we rendered it.
-    const failing = await waitForQuery(prometheus.url, 'node_scrape_collector_success', (r) => r.length >= 12);
+    const failing = await waitForQuery(
+      prometheus.url,
+      'node_scrape_collector_success',
+      (r) => r.length >= 12,
+    );
     expect(failing.filter((s) => s.value[1] !== '1').map((s) => s.metric['collector'])).toEqual([]);
   });
 });

@@ -6,7 +6,11 @@ const tzif = (footer: string) => `TZif2\0\0binary…\n${footer}\n`;
 describe('time zone abbreviation from TZif footers', () => {
   it('parses POSIX TZ strings, including quoted numeric names', () => {
     expect(posixRule(tzif('UTC0'))).toEqual({ std: 'UTC', stdOffsetSeconds: 0 });
-    expect(posixRule(tzif('CET-1CEST,M3.5.0,M10.5.0/3'))).toEqual({ std: 'CET', stdOffsetSeconds: -3600, dst: 'CEST' });
+    expect(posixRule(tzif('CET-1CEST,M3.5.0,M10.5.0/3'))).toEqual({
+      std: 'CET',
+      stdOffsetSeconds: -3600,
+      dst: 'CEST',
+    });
     expect(posixRule(tzif('<+0530>-5:30'))).toEqual({ std: '+0530', stdOffsetSeconds: -19800 });
     expect(posixRule('no footer')).toBeUndefined();
   });

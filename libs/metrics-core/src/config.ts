@@ -19,7 +19,9 @@ export interface VarSpec<T> {
 }
 
 export type ConfigSchema = Record<string, VarSpec<unknown>>;
-export type ConfigOf<S extends ConfigSchema> = { readonly [K in keyof S]: S[K] extends VarSpec<infer T> ? T : never };
+export type ConfigOf<S extends ConfigSchema> = {
+  readonly [K in keyof S]: S[K] extends VarSpec<infer T> ? T : never;
+};
 
 export class ConfigError extends Error {
   constructor(
@@ -57,16 +59,25 @@ function parseNumber(raw: string, what: string, min: number, max: number, intege
 /** Builders for each kind of variable. Optional variables (no default) yield `undefined` when unset. */
 export const env = {
   string: (description: string, def?: string) => spec(description, def, (raw) => raw),
-  secret: (description: string) => spec<string | undefined>(description, undefined, (raw) => raw, { secret: true }),
+  secret: (description: string) =>
+    spec<string | undefined>(description, undefined, (raw) => raw, { secret: true }),
   int: (description: string, def: number, opts: { min?: number; max?: number } = {}) =>
     spec(description, def, (raw) =>
-      parseNumber(raw, 'an integer', opts.min ?? Number.MIN_SAFE_INTEGER, opts.max ?? Number.MAX_SAFE_INTEGER, true),
+      parseNumber(
+        raw,
+        'an integer',
+        opts.min ?? Number.MIN_SAFE_INTEGER,
+        opts.max ?? Number.MAX_SAFE_INTEGER,
+        true,
+      ),
     ),
   port: (description: string, def: number) =>
     spec(description, def, (raw) => parseNumber(raw, 'a TCP port', 0, 65535, true)),
   /** A duration in seconds (fractions allowed). */
   seconds: (description: string, def: number, opts: { min?: number; max?: number } = {}) =>
-    spec(description, def, (raw) => parseNumber(raw, 'a number of seconds', opts.min ?? 0, opts.max ?? 86400, false)),
+    spec(description, def, (raw) =>
+      parseNumber(raw, 'a number of seconds', opts.min ?? 0, opts.max ?? 86400, false),
+    ),
   bool: (description: string, def: boolean) =>
     spec(description, def, (raw) => {
       const v = raw.trim().toLowerCase();
@@ -91,7 +102,8 @@ export const env = {
           .map((s) => s.trim())
           .filter(Boolean) as T[];
         const unknown = allowed ? items.filter((i) => !allowed.includes(i)) : [];
-        if (unknown.length) throw new Error(`unknown item(s) ${unknown.join(', ')}; allowed: ${allowed?.join(', ')}`);
+        if (unknown.length)
+          throw new Error(`unknown item(s) ${unknown.join(', ')}; allowed: ${allowed?.join(', ')}`);
         return items;
       },
       { defaultText: def.join(',') },
@@ -176,8 +188,10 @@ export function redactConfig(schema: ConfigSchema, config: Record<string, unknow
 
 /** A Markdown table of the schema, for READMEs. */
 export function configTable(schema: ConfigSchema): string {
+  // A pipe would end the table cell, even inside a code span.
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
   const rows = Object.entries(schema).map(
-    ([name, v]) => `| \`${name}\` | ${v.defaultText === '' ? '(empty)' : `\`${v.defaultText}\``} | ${v.description} |`,
+    ([name, v]) => `| \`${name}\` | \`${cell(v.defaultText)}\` | ${cell(v.description)} |`,
   );
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -2,7 +2,11 @@ import { ConfigError, type ConfigOf, env } from './config';
 import { LOG_LEVELS } from './logger';
 
 /** The variables every exporter understands; each app adds its own next to them. */
-export function exporterConfigSchema(defaults: { port: number; cacheSeconds?: number; timeoutSeconds?: number }) {
+export function exporterConfigSchema(defaults: {
+  port: number;
+  cacheSeconds?: number;
+  timeoutSeconds?: number;
+}) {
   return {
     HOST: env.string('Address to listen on (0.0.0.0: all interfaces).', '0.0.0.0'),
     PORT: env.port('Port for /metrics, /health, /ready and the JSON API.', defaults.port),

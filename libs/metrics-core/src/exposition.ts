@@ -42,7 +42,9 @@ export function parseValue(raw: string): number {
 }
 
 function unescape(s: string, inHelp: boolean): string {
-  return s.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === '\\' ? '\\' : !inHelp && c === '"' ? '"' : `\\${c}`));
+  return s.replace(/\\(.)/g, (_, c: string) =>
+    c === 'n' ? '\n' : c === '\\' ? '\\' : !inHelp && c === '"' ? '"' : `\\${c}`,
+  );
 }
 
 /** Parses `{a="x",b="y"}` starting at `i` (the `{`); returns labels and the index after `}`. */

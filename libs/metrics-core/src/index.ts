@@ -1,14 +1,56 @@
 export { type Collector } from './collector';
-export { counter, gauge, untyped, MetricSink, type MetricDef, type Family, type Sample, type Labels } from './metric';
+export {
+  counter,
+  gauge,
+  untyped,
+  MetricSink,
+  type MetricDef,
+  type Family,
+  type Sample,
+  type Labels,
+} from './metric';
 export { CollectionRunner, type Snapshot, type RunnerOptions } from './runner';
-export { createExporter, runExporter, type Exporter, type ExporterOptions, type ReadinessCheck, type RouteHelpers } from './server';
+export {
+  createExporter,
+  runExporter,
+  type Exporter,
+  type ExporterOptions,
+  type ReadinessCheck,
+  type RouteHelpers,
+} from './server';
 export { exporterConfigSchema, validateExporterConfig, type ExporterConfig } from './exporter-config';
-export { env, loadConfig, loadConfigOrExit, redactConfig, configTable, ConfigError, type ConfigSchema, type ConfigOf, type VarSpec } from './config';
+export {
+  env,
+  loadConfig,
+  loadConfigOrExit,
+  redactConfig,
+  configTable,
+  ConfigError,
+  type ConfigSchema,
+  type ConfigOf,
+  type VarSpec,
+} from './config';
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logger';
 export { metricsAuth, requireAdmin, rateLimit, safeEqual } from './auth';
 export { HttpError } from './http-errors';
 export { fetchText, fetchJson, redactUrl, type UpstreamRequest, type UpstreamResponse } from './upstream';
-export { ClassifiedError, TimeoutError, ParseError, classifyError, errorMessage, ERROR_KINDS, type ErrorKind } from './errors';
+export {
+  ClassifiedError,
+  TimeoutError,
+  ParseError,
+  classifyError,
+  errorMessage,
+  ERROR_KINDS,
+  type ErrorKind,
+} from './errors';
 export { render, negotiateFormat, CONTENT_TYPES, type ExpositionFormat } from './render';
-export { parseExposition, parseSampleLine, parseValue, allSamples, seriesKey, type ParsedFamily, type ParsedSample } from './exposition';
+export {
+  parseExposition,
+  parseSampleLine,
+  parseValue,
+  allSamples,
+  seriesKey,
+  type ParsedFamily,
+  type ParsedSample,
+} from './exposition';
 export { SelfMetrics } from './self-metrics';

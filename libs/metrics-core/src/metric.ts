@@ -37,13 +37,19 @@ function define<L extends string>(
   return Object.freeze({ name, help, type, labelNames: Object.freeze([...labelNames]) });
 }
 
-export const counter = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
-  define('counter', name, help, labelNames);
+export const counter = <L extends string = never>(
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+) => define('counter', name, help, labelNames);
 export const gauge = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
   define('gauge', name, help, labelNames);
 /** For upstream families whose type is unknown or whose names predate conventions (e.g. node_vmstat_*). */
-export const untyped = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
-  define('untyped', name, help, labelNames);
+export const untyped = <L extends string = never>(
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+) => define('untyped', name, help, labelNames);
 
 export type Labels = Record<string, string>;
 

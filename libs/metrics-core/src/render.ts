@@ -27,7 +27,13 @@ interface Line {
   readonly value: number;
 }
 
-function renderFamily(name: string, help: string, type: string, lines: readonly Line[], format: ExpositionFormat): string {
+function renderFamily(
+  name: string,
+  help: string,
+  type: string,
+  lines: readonly Line[],
+  format: ExpositionFormat,
+): string {
   const om = format === 'openmetrics';
   // OpenMetrics names a counter family without its _total and calls untyped "unknown".
   const familyName = om && type === 'counter' ? name.replace(/_total$/, '') : name;

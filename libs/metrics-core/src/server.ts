@@ -79,7 +79,10 @@ export function createExporter(opts: ExporterOptions): Exporter {
     if (!byFormat) rendered.set(snapshot, (byFormat = new Map()));
     let body = byFormat.get(format);
     if (!body) {
-      byFormat.set(format, (body = render(snapshot.families, self.registry, format).then((text) => ({ text }))));
+      byFormat.set(
+        format,
+        (body = render(snapshot.families, self.registry, format).then((text) => ({ text }))),
+      );
     }
     return body;
   };
@@ -90,22 +93,26 @@ export function createExporter(opts: ExporterOptions): Exporter {
   const app = new Koa({ proxy: false });
   const router = new Router();
 
-  router.get('/metrics', metricsAuth({
-    username: config.METRICS_AUTH_USERNAME,
-    password: config.METRICS_AUTH_PASSWORD,
-    token: config.METRICS_AUTH_TOKEN,
-  }), async (ctx: Context) => {
-    const format = negotiateFormat(ctx.get('accept'));
-    const body = await renderSnapshot(await runner.snapshot(), format);
-    ctx.set('Content-Type', CONTENT_TYPES[format]);
-    ctx.set('Cache-Control', 'no-store');
-    if (ctx.acceptsEncodings('gzip', 'identity') === 'gzip') {
-      ctx.set('Content-Encoding', 'gzip');
-      ctx.body = gzipped(body);
-    } else {
-      ctx.body = body.text;
-    }
-  });
+  router.get(
+    '/metrics',
+    metricsAuth({
+      username: config.METRICS_AUTH_USERNAME,
+      password: config.METRICS_AUTH_PASSWORD,
+      token: config.METRICS_AUTH_TOKEN,
+    }),
+    async (ctx: Context) => {
+      const format = negotiateFormat(ctx.get('accept'));
+      const body = await renderSnapshot(await runner.snapshot(), format);
+      ctx.set('Content-Type', CONTENT_TYPES[format]);
+      ctx.set('Cache-Control', 'no-store');
+      if (ctx.acceptsEncodings('gzip', 'identity') === 'gzip') {
+        ctx.set('Content-Encoding', 'gzip');
+        ctx.body = gzipped(body);
+      } else {
+        ctx.body = body.text;
+      }
+    },
+  );
 
   router.get('/health', (ctx: Context) => {
     ctx.body = { status: 'ok' };

@@ -47,7 +47,9 @@ export async function fetchText(url: string, req: UpstreamRequest): Promise<Upst
   } catch (err) {
     if (err instanceof ClassifiedError) throw err;
     if (timeout.aborted) throw new TimeoutError(`GET ${where} timed out after ${req.timeoutMs} ms`);
-    throw new ClassifiedError(classifyError(err), `GET ${where} failed: ${errorMessage(err)}`, { cause: err });
+    throw new ClassifiedError(classifyError(err), `GET ${where} failed: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
 }
 
@@ -65,7 +67,10 @@ async function readCapped(res: Response, maxBytes: number, where: string): Promi
   const declared = Number(res.headers.get('content-length'));
   if (declared > maxBytes) {
     await res.body?.cancel();
-    throw new ClassifiedError('too_large', `GET ${where} is ${declared} bytes, over the ${maxBytes}-byte cap`);
+    throw new ClassifiedError(
+      'too_large',
+      `GET ${where} is ${declared} bytes, over the ${maxBytes}-byte cap`,
+    );
   }
   if (!res.body) return '';
   const reader = res.body.getReader();

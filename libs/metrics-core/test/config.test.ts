@@ -1,4 +1,12 @@
-import { ConfigError, configTable, env, exporterConfigSchema, loadConfig, redactConfig, validateExporterConfig } from '../src';
+import {
+  ConfigError,
+  configTable,
+  env,
+  exporterConfigSchema,
+  loadConfig,
+  redactConfig,
+  validateExporterConfig,
+} from '../src';
 
 const schema = {
   PORT: env.port('Port.', 9100),
@@ -14,7 +22,13 @@ const schema = {
 describe('loadConfig', () => {
   it('applies documented defaults, treating empty strings as unset', () => {
     const c = loadConfig(schema, { PORT: '' });
-    expect(c).toMatchObject({ PORT: 9100, TIMEOUT: 5, MODE: 'auto', NAMES: ['cpu', 'meminfo'], ENABLED: false });
+    expect(c).toMatchObject({
+      PORT: 9100,
+      TIMEOUT: 5,
+      MODE: 'auto',
+      NAMES: ['cpu', 'meminfo'],
+      ENABLED: false,
+    });
     expect(c.KEY).toBeUndefined();
     expect(c.EXCLUDE.test('lo')).toBe(true);
   });
@@ -29,7 +43,13 @@ describe('loadConfig', () => {
       URL: 'https://proxy:4000/',
       KEY: 'sk-1',
     });
-    expect(c).toMatchObject({ PORT: 9445, TIMEOUT: 0.5, MODE: 'nvml', NAMES: ['cpu', 'diskstats'], ENABLED: true });
+    expect(c).toMatchObject({
+      PORT: 9445,
+      TIMEOUT: 0.5,
+      MODE: 'nvml',
+      NAMES: ['cpu', 'diskstats'],
+      ENABLED: true,
+    });
     expect(c.URL).toBe('https://proxy:4000');
   });
 
@@ -43,11 +63,20 @@ describe('loadConfig', () => {
     ['EXCLUDE', '(', 'EXCLUDE: expected a valid regular expression (got "(")'],
     ['URL', 'ftp://x', 'URL: expected an http(s) URL (got "ftp://x")'],
   ])('names the variable and the reason for %s=%s', (name, raw, message) => {
-    expect(() => loadConfig(schema, { [name]: raw })).toThrow(new ConfigError(name, message.split(': ').slice(1).join(': ')));
+    expect(() => loadConfig(schema, { [name]: raw })).toThrow(
+      new ConfigError(name, message.split(': ').slice(1).join(': ')),
+    );
   });
 
   it('never echoes a secret, in errors or in logs', () => {
-    const strict = { KEY: { ...env.secret('k'), parse: () => { throw new Error('too short'); } } };
+    const strict = {
+      KEY: {
+        ...env.secret('k'),
+        parse: () => {
+          throw new Error('too short');
+        },
+      },
+    };
     expect(() => loadConfig(strict, { KEY: 'sk-secret' })).toThrow('KEY: too short');
     const c = loadConfig(schema, { KEY: 'sk-secret' });
     expect(JSON.stringify(redactConfig(schema, c))).not.toContain('sk-secret');
@@ -59,7 +88,9 @@ describe('loadConfig', () => {
     expect(() => validateExporterConfig({ ...base, METRICS_AUTH_USERNAME: 'prom' })).toThrow(
       'METRICS_AUTH_PASSWORD: must be set together',
     );
-    expect(() => validateExporterConfig({ ...base, ADMIN_TOKEN: 'short' })).toThrow('ADMIN_TOKEN: must be at least 16');
+    expect(() => validateExporterConfig({ ...base, ADMIN_TOKEN: 'short' })).toThrow(
+      'ADMIN_TOKEN: must be at least 16',
+    );
   });
 
   it('documents itself as a Markdown table', () => {

@@ -43,7 +43,11 @@ const hanging: Collector = {
   collect: () => (++hangingCalls === 1 ? undefined : new Promise<void>(() => undefined)),
 };
 
-function value(res: { families: Awaited<ReturnType<typeof scrape>>['families'] }, name: string, labels: Record<string, string> = {}) {
+function value(
+  res: { families: Awaited<ReturnType<typeof scrape>>['families'] },
+  name: string,
+  labels: Record<string, string> = {},
+) {
   const family = [...res.families.values()].find((f) => f.samples.some((s) => s.name === name));
   const sample = family?.samples.find(
     (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
@@ -70,9 +74,15 @@ describe('failure isolation', () => {
     expect(value(parsed, 'test_scrape_collector_success', { collector: 'hangs' })).toBe(0);
     expect(value(parsed, 'test_thing_up', { thing: 'a' })).toBe(1);
     expect(parsed.families.has('test_thing_bytes_total')).toBe(false);
-    expect(value(parsed, 'test_scrape_collector_duration_seconds', { collector: 'hangs' })).toBeGreaterThanOrEqual(0.19);
-    expect(value(parsed, 'llmmon_exporter_errors_total', { collector: 'throws', kind: 'error' })).toBeGreaterThanOrEqual(1);
-    expect(value(parsed, 'llmmon_exporter_errors_total', { collector: 'hangs', kind: 'timeout' })).toBeGreaterThanOrEqual(1);
+    expect(
+      value(parsed, 'test_scrape_collector_duration_seconds', { collector: 'hangs' }),
+    ).toBeGreaterThanOrEqual(0.19);
+    expect(
+      value(parsed, 'llmmon_exporter_errors_total', { collector: 'throws', kind: 'error' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(parsed, 'llmmon_exporter_errors_total', { collector: 'hangs', kind: 'timeout' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(value(parsed, 'llmmon_exporter_errors_total', { collector: 'ok', kind: 'error' })).toBe(0);
     expect(value(parsed, 'llmmon_exporter_build_info', { exporter: 'test-exporter' })).toBe(1);
     expect(parsed.families.has('process_cpu_seconds_total')).toBe(true);
@@ -163,11 +173,18 @@ describe('single-flight and cache', () => {
     const things = [['a', 'b'], ['b']];
     let i = 0;
     const t = await startTestExporter({
-      collectors: [{ name: 'c', metrics: [], collect: (out) => things[i++]!.forEach((thing) => out.add(up, { thing }, 1)) }],
+      collectors: [
+        {
+          name: 'c',
+          metrics: [],
+          collect: (out) => things[i++]!.forEach((thing) => out.add(up, { thing }, 1)),
+        },
+      ],
     });
     try {
       // The warm-up collection consumes things[0]; the next scrape collects things[1].
-      while ((await scrape(t.url, { path: '/ready' })).status !== 200) await new Promise((r) => setTimeout(r, 5));
+      while ((await scrape(t.url, { path: '/ready' })).status !== 200)
+        await new Promise((r) => setTimeout(r, 5));
       const res = await scrape(t.url);
       expect(value(res, 'test_thing_up', { thing: 'b' })).toBe(1);
       expect(value(res, 'test_thing_up', { thing: 'a' })).toBeUndefined();
@@ -201,15 +218,20 @@ describe('formats', () => {
 
   it('gzips when the client accepts it', async () => {
     const { port } = new URL(t.url);
-    const { headers, body } = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
-      request({ host: '127.0.0.1', port, path: '/metrics', headers: { 'accept-encoding': 'gzip' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-      })
-        .on('error', reject)
-        .end();
-    });
+    const { headers, body } = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>(
+      (resolve, reject) => {
+        request(
+          { host: '127.0.0.1', port, path: '/metrics', headers: { 'accept-encoding': 'gzip' } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          },
+        )
+          .on('error', reject)
+          .end();
+      },
+    );
     expect(headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(body).toString()).toContain('test_thing_up{thing="a"} 1');
   });

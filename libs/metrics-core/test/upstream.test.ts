@@ -62,7 +62,9 @@ describe('upstream helper', () => {
     expect(await kindOf(fetchText(`${base}/hang`, { timeoutMs: 100 }))).toBe('timeout');
     expect(await kindOf(fetchText(`${base}/big`, { timeoutMs: 1000, maxBytes: 1000 }))).toBe('too_large');
     expect(await kindOf(fetchJson(`${base}/notjson`, { timeoutMs: 1000 }))).toBe('parse');
-    expect(await kindOf(fetchText(`http://127.0.0.1:${await closedPort()}/`, { timeoutMs: 1000 }))).toBe('refused');
+    expect(await kindOf(fetchText(`http://127.0.0.1:${await closedPort()}/`, { timeoutMs: 1000 }))).toBe(
+      'refused',
+    );
   });
 
   it('never puts credentials from a URL into an error', async () => {

@@ -1,4 +1,17 @@
-export { findExecutable, requireExecutable, freePort, startProcess, type ManagedProcess, type StartOptions } from './processes';
-export { startPrometheus, queryPrometheus, waitForQuery, type RunningPrometheus, type PromVectorSample } from './prometheus';
+export {
+  findExecutable,
+  requireExecutable,
+  freePort,
+  startProcess,
+  type ManagedProcess,
+  type StartOptions,
+} from './processes';
+export {
+  startPrometheus,
+  queryPrometheus,
+  waitForQuery,
+  type RunningPrometheus,
+  type PromVectorSample,
+} from './prometheus';
 export { startNodeExporter, type NodeExporterOptions } from './node-exporter';
 export { processStats, type ProcessStats } from './proc-stats';

@@ -9,7 +9,9 @@ export interface NodeExporterOptions {
 }
 
 /** Starts Debian's prometheus-node-exporter, the reference our system exporter is checked against. */
-export async function startNodeExporter(opts: NodeExporterOptions): Promise<ManagedProcess & { url: string }> {
+export async function startNodeExporter(
+  opts: NodeExporterOptions,
+): Promise<ManagedProcess & { url: string }> {
   const binary = requireExecutable('prometheus-node-exporter', 'prometheus-node-exporter');
   const url = `http://127.0.0.1:${opts.port}`;
   const proc = await startProcess({

@@ -21,7 +21,9 @@ export function findExecutable(name: string): string | undefined {
 export function requireExecutable(name: string, debianPackage: string): string {
   const path = findExecutable(name);
   if (!path) {
-    throw new Error(`${name} is not installed: run "npm run setup" (as root) or "apt-get install ${debianPackage}"`);
+    throw new Error(
+      `${name} is not installed: run "npm run setup" (as root) or "apt-get install ${debianPackage}"`,
+    );
   }
   return path;
 }
@@ -86,7 +88,9 @@ export async function startProcess(opts: StartOptions): Promise<ManagedProcess> 
   void exited.then((code) => (exitCode = code));
   for (;;) {
     if (exitCode !== undefined || child.exitCode !== null) {
-      throw new Error(`${opts.name} exited (code ${exitCode ?? child.exitCode}) before it was ready:\n${tail.trim()}`);
+      throw new Error(
+        `${opts.name} exited (code ${exitCode ?? child.exitCode}) before it was ready:\n${tail.trim()}`,
+      );
     }
     try {
       const res = await fetch(opts.readyUrl, { signal: AbortSignal.timeout(1000) });

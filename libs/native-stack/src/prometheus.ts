@@ -6,6 +6,8 @@ export interface PrometheusOptions {
   readonly port: number;
   /** Contents of prometheus.yml. */
   readonly config: string;
+  /** File-based discovery: written to targets/<job>.json beside the config. */
+  readonly targets?: Record<string, { targets: string[]; labels?: Record<string, string> }[]>;
   /** Holds prometheus.yml and the TSDB. */
   readonly dataDir: string;
   readonly retention?: string;
@@ -22,6 +24,12 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
   mkdirSync(opts.dataDir, { recursive: true });
   const configFile = join(opts.dataDir, 'prometheus.yml');
   writeFileSync(configFile, opts.config);
+  if (opts.targets) {
+    mkdirSync(join(opts.dataDir, 'targets'), { recursive: true });
+    for (const [job, groups] of Object.entries(opts.targets)) {
+      writeFileSync(join(opts.dataDir, 'targets', `${job}.json`), JSON.stringify(groups, null, 2));
+    }
+  }
   const url = `http://127.0.0.1:${opts.port}`;
   const proc = await startProcess({
     name: 'prometheus',
@@ -50,7 +58,11 @@ export async function queryPrometheus(url: string, expr: string): Promise<PromVe
   const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`, {
     signal: AbortSignal.timeout(10_000),
   });
-  const body = (await res.json()) as { status: string; error?: string; data?: { result: PromVectorSample[] } };
+  const body = (await res.json()) as {
+    status: string;
+    error?: string;
+    data?: { result: PromVectorSample[] };
+  };
   if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error ?? res.status}`);
   return body.data?.result ?? [];
 }
@@ -69,5 +81,7 @@ export async function waitForQuery(
     if (predicate(last)) return last;
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`query ${expr} did not reach the expected result in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+  throw new Error(
+    `query ${expr} did not reach the expected result in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
+  );
 }

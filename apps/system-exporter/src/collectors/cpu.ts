@@ -3,10 +3,11 @@ import { USER_HZ } from '../host';
 import type { SystemDeps } from './types';
 
 const seconds = counter('node_cpu_seconds_total', 'Seconds the CPUs spent in each mode.', ['cpu', 'mode']);
-const guest = counter('node_cpu_guest_seconds_total', 'Seconds the CPUs spent in guests (VMs) for each mode.', [
-  'cpu',
-  'mode',
-]);
+const guest = counter(
+  'node_cpu_guest_seconds_total',
+  'Seconds the CPUs spent in guests (VMs) for each mode.',
+  ['cpu', 'mode'],
+);
 const coreThrottles = counter(
   'node_cpu_core_throttles_total',
   'Number of times this CPU core has been throttled.',

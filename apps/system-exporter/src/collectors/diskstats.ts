@@ -17,17 +17,26 @@ const COLUMNS: Column[] = [
   col(c('node_disk_writes_completed_total', 'The total number of writes completed successfully.')),
   col(c('node_disk_writes_merged_total', 'The number of writes merged.')),
   col(c('node_disk_written_bytes_total', 'The total number of bytes written successfully.'), SECTOR_BYTES),
-  col(c('node_disk_write_time_seconds_total', 'This is the total number of seconds spent by all writes.'), 0.001),
+  col(
+    c('node_disk_write_time_seconds_total', 'This is the total number of seconds spent by all writes.'),
+    0.001,
+  ),
   col(gauge('node_disk_io_now', 'The number of I/Os currently in progress.', ['device'])),
   col(c('node_disk_io_time_seconds_total', 'Total seconds spent doing I/Os.'), 0.001),
   col(c('node_disk_io_time_weighted_seconds_total', 'The weighted # of seconds spent doing I/Os.'), 0.001),
   col(c('node_disk_discards_completed_total', 'The total number of discards completed successfully.')),
   col(c('node_disk_discards_merged_total', 'The total number of discards merged.')),
   col(c('node_disk_discarded_sectors_total', 'The total number of sectors discarded successfully.')),
-  col(c('node_disk_discard_time_seconds_total', 'This is the total number of seconds spent by all discards.'), 0.001),
+  col(
+    c('node_disk_discard_time_seconds_total', 'This is the total number of seconds spent by all discards.'),
+    0.001,
+  ),
   col(c('node_disk_flush_requests_total', 'The total number of flush requests completed successfully')),
   col(
-    c('node_disk_flush_requests_time_seconds_total', 'This is the total number of seconds spent by all flush requests.'),
+    c(
+      'node_disk_flush_requests_time_seconds_total',
+      'This is the total number of seconds spent by all flush requests.',
+    ),
     0.001,
   ),
 ];

@@ -5,7 +5,11 @@ import type { SystemDeps } from './types';
 const LABELS = ['device', 'fstype', 'mountpoint'] as const;
 const size = gauge('node_filesystem_size_bytes', 'Filesystem size in bytes.', LABELS);
 const free = gauge('node_filesystem_free_bytes', 'Filesystem free space in bytes.', LABELS);
-const avail = gauge('node_filesystem_avail_bytes', 'Filesystem space available to non-root users in bytes.', LABELS);
+const avail = gauge(
+  'node_filesystem_avail_bytes',
+  'Filesystem space available to non-root users in bytes.',
+  LABELS,
+);
 const files = gauge('node_filesystem_files', 'Filesystem total file nodes.', LABELS);
 const filesFree = gauge('node_filesystem_files_free', 'Filesystem total free file nodes.', LABELS);
 const readonly = gauge('node_filesystem_readonly', 'Filesystem read-only status.', LABELS);
@@ -23,7 +27,8 @@ interface Mount {
 }
 
 /** /proc/mounts escapes space, tab, newline and backslash as octal. */
-const unescapeMount = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+const unescapeMount = (s: string) =>
+  s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 
 /**
  * Size, free space and inodes of every real filesystem. statfs runs in parallel with a
@@ -36,7 +41,9 @@ export function filesystemCollector({ host, config, statfs }: SystemDeps): Colle
     name: 'filesystem',
     metrics: [size, free, avail, files, filesFree, readonly, deviceError],
     async collect(out) {
-      const mounts = readMounts(host.readOptional(host.proc('1/mounts')) ?? host.read(host.proc('self/mounts')));
+      const mounts = readMounts(
+        host.readOptional(host.proc('1/mounts')) ?? host.read(host.proc('self/mounts')),
+      );
       const rootfs = config.ROOTFS_PATH.replace(/\/+$/, '');
       const seen = new Set<string>();
       const wanted = mounts
@@ -45,7 +52,10 @@ export function filesystemCollector({ host, config, statfs }: SystemDeps): Colle
           const key = `${m.device}\0${m.mountpoint}\0${m.fstype}`;
           if (seen.has(key)) return false;
           seen.add(key);
-          return !config.FILESYSTEM_MOUNT_POINTS_EXCLUDE.test(m.mountpoint) && !config.FILESYSTEM_FS_TYPES_EXCLUDE.test(m.fstype);
+          return (
+            !config.FILESYSTEM_MOUNT_POINTS_EXCLUDE.test(m.mountpoint) &&
+            !config.FILESYSTEM_FS_TYPES_EXCLUDE.test(m.fstype)
+          );
         });
 
       await Promise.all(

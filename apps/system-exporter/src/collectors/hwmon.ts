@@ -3,13 +3,32 @@ import { type Collector, gauge } from '@llmmon/metrics-core';
 import type { Host } from '../host';
 import type { SystemDeps } from './types';
 
-const chipNames = gauge('node_hwmon_chip_names', 'Annotation metric for human-readable chip names', ['chip', 'chip_name']);
-const sensorLabel = gauge('node_hwmon_sensor_label', 'Label for given chip and sensor', ['chip', 'label', 'sensor']);
+const chipNames = gauge('node_hwmon_chip_names', 'Annotation metric for human-readable chip names', [
+  'chip',
+  'chip_name',
+]);
+const sensorLabel = gauge('node_hwmon_sensor_label', 'Label for given chip and sensor', [
+  'chip',
+  'label',
+  'sensor',
+]);
 const temp = gauge('node_hwmon_temp_celsius', 'Hardware monitor for temperature (input)', ['chip', 'sensor']);
-const tempMax = gauge('node_hwmon_temp_max_celsius', 'Hardware monitor for temperature (max)', ['chip', 'sensor']);
-const tempCrit = gauge('node_hwmon_temp_crit_celsius', 'Hardware monitor for temperature (crit)', ['chip', 'sensor']);
-const fan = gauge('node_hwmon_fan_rpm', 'Hardware monitor for fan revolutions per minute (input)', ['chip', 'sensor']);
-const fanMin = gauge('node_hwmon_fan_min_rpm', 'Hardware monitor for fan revolutions per minute (min)', ['chip', 'sensor']);
+const tempMax = gauge('node_hwmon_temp_max_celsius', 'Hardware monitor for temperature (max)', [
+  'chip',
+  'sensor',
+]);
+const tempCrit = gauge('node_hwmon_temp_crit_celsius', 'Hardware monitor for temperature (crit)', [
+  'chip',
+  'sensor',
+]);
+const fan = gauge('node_hwmon_fan_rpm', 'Hardware monitor for fan revolutions per minute (input)', [
+  'chip',
+  'sensor',
+]);
+const fanMin = gauge('node_hwmon_fan_min_rpm', 'Hardware monitor for fan revolutions per minute (min)', [
+  'chip',
+  'sensor',
+]);
 
 /** Sensor files we read, and how their values convert to base units. */
 const READINGS = [

@@ -37,7 +37,11 @@ export function netdevCollector({ host, config }: SystemDeps): Collector {
         if (colon < 0) continue;
         const device = line.slice(0, colon).trim();
         if (config.NETDEV_DEVICE_EXCLUDE.test(device)) continue;
-        const values = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+        const values = line
+          .slice(colon + 1)
+          .trim()
+          .split(/\s+/)
+          .map(Number);
         DEFS.forEach((d, i) => out.add(d, { device }, values[i] ?? 0));
         const nh = host.readOptional(host.sys('class/net', device, 'statistics/rx_nohandler'));
         if (nh !== undefined) out.add(noHandler, { device }, Number(nh));

@@ -7,7 +7,9 @@ const maxThreads = gauge('node_processes_max_threads', 'Limit of threads in the 
 const maxProcesses = gauge('node_processes_max_processes', 'Number of max PIDs limit');
 const pids = gauge('node_processes_pids', 'Number of PIDs');
 const state = gauge('node_processes_state', 'Number of processes in each state.', ['state']);
-const threadState = gauge('node_processes_threads_state', 'Number of threads in each state.', ['thread_state']);
+const threadState = gauge('node_processes_threads_state', 'Number of threads in each state.', [
+  'thread_state',
+]);
 
 /**
  * State letter and thread count from /proc/<pid>/stat; undefined if the process is gone.

@@ -29,7 +29,9 @@ export function timeCollector({ host, now: clock }: SystemDeps): Collector {
         const m = /^clocksource(\d+)$/.exec(entry);
         if (!m) continue;
         const dir = host.sys('devices/system/clocksource', entry);
-        for (const cs of (host.readOptional(`${dir}/available_clocksource`) ?? '').split(/\s+/).filter(Boolean)) {
+        for (const cs of (host.readOptional(`${dir}/available_clocksource`) ?? '')
+          .split(/\s+/)
+          .filter(Boolean)) {
           out.add(available, { clocksource: cs, device: m[1]! }, 1);
         }
         const cur = host.readOptional(`${dir}/current_clocksource`);

@@ -10,5 +10,7 @@ export interface SystemDeps {
   readonly host: Host;
   readonly config: SystemConfig;
   readonly now: () => Date;
-  readonly statfs: (path: string) => Promise<Pick<StatsFs, 'bsize' | 'blocks' | 'bfree' | 'bavail' | 'files' | 'ffree'>>;
+  readonly statfs: (
+    path: string,
+  ) => Promise<Pick<StatsFs, 'bsize' | 'blocks' | 'bfree' | 'bavail' | 'files' | 'ffree'>>;
 }

@@ -17,7 +17,10 @@ export function vmstatCollector({ host, config }: SystemDeps): Collector {
         if (!field || value === undefined || !config.VMSTAT_FIELDS.test(field)) continue;
         let def = defs.get(field);
         if (!def) {
-          defs.set(field, (def = untyped(`node_vmstat_${field}`, `/proc/vmstat information field ${field}.`)));
+          defs.set(
+            field,
+            (def = untyped(`node_vmstat_${field}`, `/proc/vmstat information field ${field}.`)),
+          );
         }
         out.add(def as MetricDef<never>, Number(value));
       }

@@ -34,7 +34,10 @@ export function testExporterConfig(overrides: Partial<ExporterConfig> = {}): Exp
 }
 
 export async function startTestExporter(
-  opts: Partial<Omit<ExporterOptions, 'config'>> & { collectors: ExporterOptions['collectors']; config?: Partial<ExporterConfig> },
+  opts: Partial<Omit<ExporterOptions, 'config'>> & {
+    collectors: ExporterOptions['collectors'];
+    config?: Partial<ExporterConfig>;
+  },
 ): Promise<TestExporter> {
   const exporter = createExporter({
     name: 'test-exporter',
@@ -57,7 +60,10 @@ export interface ScrapeResult {
 }
 
 /** GETs `path` (default /metrics), un-gzips if needed and parses metrics or JSON. */
-export async function scrape(url: string, opts: { path?: string; headers?: Record<string, string> } = {}): Promise<ScrapeResult> {
+export async function scrape(
+  url: string,
+  opts: { path?: string; headers?: Record<string, string> } = {},
+): Promise<ScrapeResult> {
   const res = await fetch(url + (opts.path ?? '/metrics'), {
     headers: { 'accept-encoding': 'identity', ...opts.headers },
     signal: AbortSignal.timeout(30_000),
@@ -99,7 +105,9 @@ export class GoldenFiles {
       return;
     }
     if (!existsSync(file)) {
-      throw new Error(`golden file ${relative(process.cwd(), file)} is missing; run with UPDATE_GOLDEN=1 to create it`);
+      throw new Error(
+        `golden file ${relative(process.cwd(), file)} is missing; run with UPDATE_GOLDEN=1 to create it`,
+      );
     }
     const expected = readFileSync(file, 'utf8');
     if (expected !== actual) {
