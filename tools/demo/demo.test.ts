@@ -1,0 +1,87 @@
+/** `npm run demo` end to end: starts, Prometheus scrapes the exporter, Ctrl-C stops everything. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort, queryPrometheus } from '@llmmon/native-stack';
+
+const ROOT = resolve(__dirname, '../..');
+
+async function isListening(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+it('runs the system exporter and Prometheus, answers PromQL, and stops cleanly on SIGINT', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-demo-'));
+  const exporterPort = await freePort();
+  const prometheusPort = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      SYSTEM_EXPORTER_PORT: String(exporterPort),
+      PROMETHEUS_PORT: String(prometheusPort),
+      DEMO_DATA_DIR: dataDir,
+      PROMETHEUS_SCRAPE_INTERVAL: '1s',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+
+  try {
+    const deadline = Date.now() + 90_000;
+    while (!output.includes('first scrape done')) {
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`demo did not come up:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(output).toContain(`http://127.0.0.1:${exporterPort}/metrics`);
+    expect(output).toContain(`http://127.0.0.1:${prometheusPort}`);
+
+    const prom = `http://127.0.0.1:${prometheusPort}`;
+    let cpu: Awaited<ReturnType<typeof queryPrometheus>> = [];
+    while (cpu.length === 0 && Date.now() < deadline) {
+      cpu = await queryPrometheus(prom, '100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle"}[1m])))');
+      if (cpu.length === 0) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(Number(cpu[0]!.value[1])).toBeGreaterThanOrEqual(0);
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output).toContain('[demo] stopped');
+    expect(await isListening(exporterPort)).toBe(false);
+    expect(await isListening(prometheusPort)).toBe(false);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('refuses to start on a port already in use, naming it', async () => {
+  const { createServer } = await import('node:net');
+  const blocker = createServer();
+  const port = await freePort();
+  await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, SYSTEM_EXPORTER_PORT: String(port), PROMETHEUS_PORT: String(await freePort()) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(1);
+    expect(err).toContain(`port ${port} (system exporter) is already in use`);
+  } finally {
+    blocker.close();
+  }
+});

@@ -1,0 +1,136 @@
+/**
+ * `npm run demo`: the llmmon stack as native processes on this machine (no Docker).
+ * For now: the system exporter and a real Prometheus scraping it. Ctrl-C stops both.
+ *
+ * Environment: SYSTEM_EXPORTER_PORT (9100), PROMETHEUS_PORT (23001), DEMO_DATA_DIR (.demo),
+ * PROMETHEUS_SCRAPE_INTERVAL (30s, as in infra/prometheus/prometheus.yml).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { startPrometheus, startProcess, waitForQuery, type ManagedProcess } from '@llmmon/native-stack';
+
+const ROOT = resolve(__dirname, '../..');
+const say = (msg: string) => console.log(`[demo] ${msg}`);
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const port = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    console.error(`[demo] ${name}: expected a TCP port between 1 and 65535 (got "${raw}")`);
+    process.exit(2);
+  }
+  return port;
+}
+
+async function assertPortFree(port: number, what: string): Promise<void> {
+  const server = createServer();
+  const free = await new Promise<boolean>((res) => {
+    server.once('error', () => res(false));
+    server.listen(port, '127.0.0.1', () => res(true));
+  });
+  if (free) await new Promise((r) => server.close(r));
+  else {
+    throw new Error(
+      `port ${port} (${what}) is already in use. Stop whatever listens there ` +
+        `(e.g. "systemctl stop prometheus-node-exporter prometheus") or choose another port.`,
+    );
+  }
+}
+
+const running: ManagedProcess[] = [];
+let stopping = false;
+
+/** Stops what was started (Prometheus first, so it does not log scrapes of a gone exporter). */
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping…');
+    for (const p of [...running].reverse()) await p.stop();
+    say('stopped');
+  }
+  process.exit(code);
+}
+
+async function main() {
+  const exporterPort = portFromEnv('SYSTEM_EXPORTER_PORT', 9100);
+  const prometheusPort = portFromEnv('PROMETHEUS_PORT', 23001);
+  const dataDir = resolve(ROOT, process.env['DEMO_DATA_DIR'] || '.demo');
+  const exporterMain = join(ROOT, 'dist/apps/system-exporter/main.js');
+  if (!existsSync(exporterMain))
+    throw new Error(`${exporterMain} is missing: run "npx nx build system-exporter"`);
+
+  await assertPortFree(exporterPort, 'system exporter');
+  await assertPortFree(prometheusPort, 'Prometheus');
+
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  const exporterUrl = `http://127.0.0.1:${exporterPort}`;
+  say(`starting system exporter on ${exporterUrl} …`);
+  running.push(
+    await startProcess({
+      name: 'system-exporter',
+      command: exporterMain,
+      env: { HOST: '127.0.0.1', PORT: String(exporterPort) },
+      readyUrl: `${exporterUrl}/ready`,
+      logFile: join(dataDir, 'logs/system-exporter.log'),
+    }),
+  );
+
+  const interval = process.env['PROMETHEUS_SCRAPE_INTERVAL'];
+  let config = readFileSync(join(ROOT, 'infra/prometheus/prometheus.yml'), 'utf8').replace(
+    "'localhost:23001'",
+    `'127.0.0.1:${prometheusPort}'`,
+  );
+  // A shorter interval (tests) also shortens the timeout, which must not exceed it.
+  if (interval)
+    config = config.replace(
+      /^(\s+)(scrape_interval|scrape_timeout|evaluation_interval): .*$/gm,
+      `$1$2: ${interval}`,
+    );
+
+  say(`starting Prometheus on http://127.0.0.1:${prometheusPort} (data in ${dataDir}/prometheus) …`);
+  const prometheus = await startPrometheus({
+    port: prometheusPort,
+    dataDir: join(dataDir, 'prometheus'),
+    config,
+    targets: {
+      system: [{ targets: [`127.0.0.1:${exporterPort}`], labels: { exporter: 'system-exporter' } }],
+    },
+    logFile: join(dataDir, 'logs/prometheus.log'),
+  });
+  running.push(prometheus);
+
+  const query = '100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle"}[1m])))';
+  console.log(
+    [
+      '',
+      '  llmmon demo is running:',
+      `    system exporter   ${exporterUrl}/metrics`,
+      `    Prometheus        ${prometheus.url}`,
+      `    CPU busy (%)      ${prometheus.url}/graph?g0.expr=${encodeURIComponent(query)}&g0.tab=0`,
+      `    logs              ${join(dataDir, 'logs')}`,
+      '',
+      '  Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  say('waiting for the first scrape (up to one scrape interval) …');
+  const up = await waitForQuery(
+    prometheus.url,
+    'up{job="system"}',
+    (r) => r[0]?.value[1] === '1',
+    120_000,
+  ).catch((err: unknown) => {
+    say(`no successful scrape yet: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  });
+  if (up) say(`first scrape done: Prometheus sees the system exporter as up (${up[0]!.metric['instance']})`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`[demo] ${err instanceof Error ? err.message : String(err)}`);
+  void stopAll(1);
+});

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Idempotent set-up behind `npm test` and `npm run demo`: npm dependencies, then the Debian
+# packages that the tests and the demo run for real (Prometheus, promtool, node_exporter).
+# Safe to run again: it only installs what is missing or out of date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[setup] %s\n' "$*"; }
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "[setup] Node.js 20 or newer is required (found $(node -v))." >&2
+  exit 1
+fi
+
+# npm: (re)install when node_modules is missing or older than the lockfile.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dependencies (npm ci, ~2 min on a fresh machine)…"
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  say "npm dependencies are up to date"
+fi
+
+# Debian packages, by the command each provides.
+declare -A packages=(
+  [prometheus]=prometheus
+  [promtool]=prometheus
+  [prometheus-node-exporter]=prometheus-node-exporter
+)
+missing=()
+for cmd in "${!packages[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${packages[$cmd]}")
+done
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  say "Debian packages present: prometheus, prometheus-node-exporter"
+  exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing Debian packages: ${missing[*]} (apt-get)…"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  say "installed ${missing[*]}"
+else
+  echo "[setup] missing Debian packages: ${missing[*]}" >&2
+  echo "[setup] install them as root:  sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
