@@ -41,9 +41,15 @@ fi
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   say "installing Debian packages: ${missing[*]} (apt-get)…"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  say "installed ${missing[*]}"
+  log=$(mktemp)
+  if apt-get update -qq >"$log" 2>&1 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$log" 2>&1; then
+    say "installed ${missing[*]}"
+    rm -f "$log"
+  else
+    cat "$log" >&2
+    echo "[setup] apt-get failed (full output above)" >&2
+    exit 1
+  fi
 else
   echo "[setup] missing Debian packages: ${missing[*]}" >&2
   echo "[setup] install them as root:  sudo apt-get install -y ${missing[*]}" >&2
