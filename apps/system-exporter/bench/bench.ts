@@ -8,11 +8,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { loadConfig } from '@llmmon/metrics-core';
-import { freePort, processStats, startNodeExporter, type ManagedProcess } from '@llmmon/native-stack';
+import { processStats, type ManagedProcess } from '@llmmon/native-stack';
 import { COLLECTOR_NAMES } from '../src/collectors';
-import { configSchema } from '../src/config';
-import { BUILT_MAIN, startBuiltExporter } from '../test/helpers';
+import { BUILT_MAIN, startBuiltExporter, startReferenceNodeExporter } from '../test/helpers';
 
 const SEQUENTIAL = Number(process.env['BENCH_SEQUENTIAL'] ?? 400);
 const CONCURRENT_CLIENTS = 8;
@@ -72,20 +70,10 @@ async function concurrent(t: Target) {
 async function main() {
   if (!existsSync(BUILT_MAIN))
     throw new Error(`${BUILT_MAIN} is missing: run "npx nx build system-exporter"`);
-  const defaults = loadConfig(configSchema, {});
   console.log(
     `[bench] starting node_exporter and llmmon system-exporter (collectors: ${COLLECTOR_NAMES.join(',')})`,
   );
-  const ne = await startNodeExporter({
-    port: await freePort(),
-    collectors: COLLECTOR_NAMES,
-    flags: [
-      `--collector.filesystem.mount-points-exclude=${defaults.FILESYSTEM_MOUNT_POINTS_EXCLUDE.source}`,
-      `--collector.filesystem.fs-types-exclude=${defaults.FILESYSTEM_FS_TYPES_EXCLUDE.source}`,
-      `--collector.diskstats.device-exclude=${defaults.DISKSTATS_DEVICE_EXCLUDE.source}`,
-      `--collector.netdev.device-exclude=${defaults.NETDEV_DEVICE_EXCLUDE.source}`,
-    ],
-  });
+  const ne = await startReferenceNodeExporter();
   // No result cache: every scrape collects, as node_exporter does.
   const ours = await startBuiltExporter({ SCRAPE_CACHE_SECONDS: '0' });
   const targets: Target[] = [

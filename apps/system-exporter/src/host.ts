@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -43,14 +43,6 @@ export class Host {
       return readdirSync(path);
     } catch {
       return [];
-    }
-  }
-
-  readlink(path: string): string | undefined {
-    try {
-      return readlinkSync(path);
-    } catch {
-      return undefined;
     }
   }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadConfig } from '@llmmon/metrics-core';
-import { freePort, startProcess } from '@llmmon/native-stack';
-import { createCollectors, type CollectorName } from '../src/collectors';
+import { freePort, startNodeExporter, startProcess } from '@llmmon/native-stack';
+import { COLLECTOR_NAMES, createCollectors, type CollectorName } from '../src/collectors';
 import type { SystemDeps } from '../src/collectors/types';
 import { configSchema } from '../src/config';
 import { Host } from '../src/host';
@@ -64,6 +64,25 @@ export function fixtureDeps(env: Record<string, string> = {}): SystemDeps {
 export function fixtureCollector(name: CollectorName, env: Record<string, string> = {}) {
   const [collector] = createCollectors([name], fixtureDeps(env));
   return collector!;
+}
+
+/**
+ * Debian's node_exporter with the same collectors and the same selection rules as ours
+ * (Debian patches some of node_exporter's defaults), for the parity test and the bench.
+ */
+export async function startReferenceNodeExporter() {
+  const defaults = loadConfig(configSchema, {});
+  return startNodeExporter({
+    port: await freePort(),
+    collectors: COLLECTOR_NAMES,
+    flags: [
+      `--collector.filesystem.mount-points-exclude=${defaults.FILESYSTEM_MOUNT_POINTS_EXCLUDE.source}`,
+      `--collector.filesystem.fs-types-exclude=${defaults.FILESYSTEM_FS_TYPES_EXCLUDE.source}`,
+      `--collector.diskstats.device-exclude=${defaults.DISKSTATS_DEVICE_EXCLUDE.source}`,
+      `--collector.netdev.device-exclude=${defaults.NETDEV_DEVICE_EXCLUDE.source}`,
+      `--collector.vmstat.fields=${defaults.VMSTAT_FIELDS.source}`,
+    ],
+  });
 }
 
 /** Runs the built bundle as a process (with its own Node flags), on loopback, until ready. */

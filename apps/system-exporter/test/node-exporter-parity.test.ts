@@ -9,11 +9,8 @@ import {
   type ParsedFamily,
   type ParsedSample,
 } from '@llmmon/metrics-core';
-import { freePort, startNodeExporter, type ManagedProcess } from '@llmmon/native-stack';
-import { loadConfig } from '@llmmon/metrics-core';
-import { COLLECTOR_NAMES } from '../src/collectors';
-import { configSchema } from '../src/config';
-import { startBuiltExporter } from './helpers';
+import type { ManagedProcess } from '@llmmon/native-stack';
+import { startBuiltExporter, startReferenceNodeExporter } from './helpers';
 
 /** Families about the exporter process itself, not the host. */
 const SELF = /^(go_|process_|promhttp_|nodejs_|llmmon_|node_exporter_build_info|node_scrape_collector_)/;
@@ -77,19 +74,7 @@ describe('parity with prometheus-node-exporter on this host', () => {
   let oursUrl: string;
 
   beforeAll(async () => {
-    const defaults = loadConfig(configSchema, {});
-    reference = await startNodeExporter({
-      port: await freePort(),
-      collectors: COLLECTOR_NAMES,
-      // Same selection rules on both sides (Debian patches some node_exporter defaults).
-      flags: [
-        `--collector.filesystem.mount-points-exclude=${defaults.FILESYSTEM_MOUNT_POINTS_EXCLUDE.source}`,
-        `--collector.filesystem.fs-types-exclude=${defaults.FILESYSTEM_FS_TYPES_EXCLUDE.source}`,
-        `--collector.diskstats.device-exclude=${defaults.DISKSTATS_DEVICE_EXCLUDE.source}`,
-        `--collector.netdev.device-exclude=${defaults.NETDEV_DEVICE_EXCLUDE.source}`,
-        `--collector.vmstat.fields=${defaults.VMSTAT_FIELDS.source}`,
-      ],
-    });
+    reference = await startReferenceNodeExporter();
     const started = await startBuiltExporter({ SCRAPE_CACHE_SECONDS: '0' });
     ours = started.proc;
     oursUrl = started.url;

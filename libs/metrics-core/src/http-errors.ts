@@ -26,6 +26,8 @@ export function errorHandler(onUnexpected: (err: unknown, ctx: Context) => void)
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
         sendError(ctx, 404, 'not_found', `no route for ${ctx.method} ${ctx.path}`);
+      } else if (ctx.status === 405) {
+        sendError(ctx, 405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
       }
     } catch (err) {
       if (err instanceof HttpError) {

@@ -21,7 +21,6 @@ export interface Snapshot {
   readonly families: readonly Family[];
   /** Wall-clock time (ms) when the collection finished. */
   readonly completedAt: number;
-  readonly failed: readonly string[];
 }
 
 /**
@@ -85,14 +84,12 @@ export class CollectionRunner {
     const results = await Promise.all(this.opts.collectors.map((c) => this.runOne(c)));
     const meta = new MetricSink();
     const families: Family[] = [];
-    const failed: string[] = [];
     for (const r of results) {
       meta.add(this.durationDef, { collector: r.name }, r.seconds);
       meta.add(this.successDef, { collector: r.name }, r.families ? 1 : 0);
       if (r.families) families.push(...r.families);
-      else failed.push(r.name);
     }
-    const snapshot = { families: [...meta.families(), ...families], completedAt: Date.now(), failed };
+    const snapshot = { families: [...meta.families(), ...families], completedAt: Date.now() };
     // Without a cache nothing reads an old snapshot again; keeping it alive would only get it
     // promoted to the old generation under frequent scrapes (and grow the RSS).
     this.last = this.opts.cacheTtlMs > 0 ? snapshot : { ...snapshot, families: [] };

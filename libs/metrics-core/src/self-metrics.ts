@@ -15,9 +15,7 @@ export class SelfMetrics {
     // The event-loop-lag family recomputes percentiles and a standard deviation on every
     // scrape (~0.6 ms, a tenth of a system scrape); the scrape duration already shows a
     // blocked loop, so we drop it to keep the CPU budget.
-    for (const name of Object.keys(
-      this.registry.getMetricsAsArray().reduce((a, m) => ({ ...a, [m.name]: 1 }), {}),
-    )) {
+    for (const { name } of this.registry.getMetricsAsArray()) {
       if (name.startsWith('nodejs_eventloop_lag')) this.registry.removeSingleMetric(name);
     }
     this.errors = new Counter({

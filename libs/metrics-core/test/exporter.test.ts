@@ -262,12 +262,18 @@ describe('routes', () => {
     }
   });
 
-  it('answers unknown paths with a JSON 404', async () => {
+  it('answers unknown paths and methods with JSON errors', async () => {
     const t = await startTestExporter({ collectors: [] });
     try {
       const res = await scrape(t.url, { path: '/nope' });
       expect(res.status).toBe(404);
       expect(res.json).toEqual({ error: 'not_found', detail: 'no route for GET /nope' });
+      const post = await fetch(`${t.url}/metrics`, { method: 'POST' });
+      expect(post.status).toBe(405);
+      expect(await post.json()).toEqual({
+        error: 'method_not_allowed',
+        detail: 'POST is not allowed on /metrics',
+      });
     } finally {
       await t.stop();
     }
