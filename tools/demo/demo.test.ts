@@ -16,16 +16,19 @@ async function isListening(port: number): Promise<boolean> {
   }
 }
 
-it('runs the system exporter and Prometheus, answers PromQL, and stops cleanly on SIGINT', async () => {
+it('runs the simulator, the system exporter on the simulated host and Prometheus, answers PromQL, and stops cleanly on SIGINT', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-demo-'));
   const exporterPort = await freePort();
   const prometheusPort = await freePort();
+  const simulatorPort = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
       SYSTEM_EXPORTER_PORT: String(exporterPort),
       PROMETHEUS_PORT: String(prometheusPort),
+      SIMULATOR_PORT: String(simulatorPort),
+      DEMO_ADMIN_TOKEN: 'demo-test-token-123456',
       DEMO_DATA_DIR: dataDir,
       PROMETHEUS_SCRAPE_INTERVAL: '1s',
     },
@@ -53,11 +56,23 @@ it('runs the system exporter and Prometheus, answers PromQL, and stops cleanly o
       if (cpu.length === 0) await new Promise((r) => setTimeout(r, 500));
     }
     expect(Number(cpu[0]!.value[1])).toBeGreaterThanOrEqual(0);
+    // The exporter reads the simulated 8x H200 host, not this machine.
+    const uname = await queryPrometheus(prom, 'node_uname_info');
+    expect(uname[0]!.metric['nodename']).toBe('gpu-node-01');
+
+    // The scenario API printed in the banner works.
+    const res = await fetch(`http://127.0.0.1:${simulatorPort}/api/v1/scenario`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer demo-test-token-123456', 'content-type': 'application/json' },
+      body: '{"scenario":"high_load"}',
+    });
+    expect(res.status).toBe(200);
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(output).toContain('[demo] stopped');
     expect(await isListening(exporterPort)).toBe(false);
+    expect(await isListening(simulatorPort)).toBe(false);
     expect(await isListening(prometheusPort)).toBe(false);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -73,7 +88,12 @@ it('refuses to start on a port already in use, naming it', async () => {
   try {
     const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, SYSTEM_EXPORTER_PORT: String(port), PROMETHEUS_PORT: String(await freePort()) },
+      env: {
+        ...process.env,
+        SYSTEM_EXPORTER_PORT: String(port),
+        PROMETHEUS_PORT: String(await freePort()),
+        SIMULATOR_PORT: String(await freePort()),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';

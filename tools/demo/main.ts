@@ -1,10 +1,14 @@
 /**
- * `npm run demo`: the llmmon stack as native processes on this machine (no Docker).
- * For now: the system exporter and a real Prometheus scraping it. Ctrl-C stops both.
+ * `npm run demo`: the llmmon stack as native processes on this machine (no Docker): the
+ * simulator (a digital twin of an 8x H200 server), the system exporter reading the simulated
+ * host (or this machine with DEMO_HOST_SOURCE=real), and a real Prometheus scraping it.
+ * Ctrl-C stops everything.
  *
- * Environment: SYSTEM_EXPORTER_PORT (9100), PROMETHEUS_PORT (23001), DEMO_DATA_DIR (.demo),
- * PROMETHEUS_SCRAPE_INTERVAL (30s, as in infra/prometheus/prometheus.yml).
+ * Environment: SIMULATOR_PORT (23100), SYSTEM_EXPORTER_PORT (9100), PROMETHEUS_PORT (23001),
+ * DEMO_DATA_DIR (.demo), DEMO_HOST_SOURCE (simulated | real), DEMO_ADMIN_TOKEN (the
+ * simulator's control token; a random one by default), PROMETHEUS_SCRAPE_INTERVAL (30s).
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -53,26 +57,55 @@ async function stopAll(code: number): Promise<never> {
 }
 
 async function main() {
+  const simulatorPort = portFromEnv('SIMULATOR_PORT', 23100);
   const exporterPort = portFromEnv('SYSTEM_EXPORTER_PORT', 9100);
   const prometheusPort = portFromEnv('PROMETHEUS_PORT', 23001);
   const dataDir = resolve(ROOT, process.env['DEMO_DATA_DIR'] || '.demo');
-  const exporterMain = join(ROOT, 'dist/apps/system-exporter/main.js');
-  if (!existsSync(exporterMain))
-    throw new Error(`${exporterMain} is missing: run "npx nx build system-exporter"`);
+  const hostSource = process.env['DEMO_HOST_SOURCE'] || 'simulated';
+  if (hostSource !== 'simulated' && hostSource !== 'real') {
+    console.error(`[demo] DEMO_HOST_SOURCE: expected simulated or real (got "${hostSource}")`);
+    process.exit(2);
+  }
+  const adminToken = process.env['DEMO_ADMIN_TOKEN'] || randomBytes(12).toString('hex');
+  const built = (app: string) => {
+    const main = join(ROOT, 'dist/apps', app, 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run "npx nx build ${app}"`);
+    return main;
+  };
+  const simulatorMain = built('simulator');
+  const exporterMain = built('system-exporter');
 
+  await assertPortFree(simulatorPort, 'simulator');
   await assertPortFree(exporterPort, 'system exporter');
   await assertPortFree(prometheusPort, 'Prometheus');
 
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
+  const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+  const simDir = join(dataDir, 'simulator');
+  say(`starting the simulator (8x H200 digital twin) on ${simulatorUrl} …`);
+  running.push(
+    await startProcess({
+      name: 'simulator',
+      command: simulatorMain,
+      env: { HOST: '127.0.0.1', PORT: String(simulatorPort), SIM_DATA_DIR: simDir, ADMIN_TOKEN: adminToken },
+      readyUrl: `${simulatorUrl}/ready`,
+      logFile: join(dataDir, 'logs/simulator.log'),
+    }),
+  );
+
   const exporterUrl = `http://127.0.0.1:${exporterPort}`;
-  say(`starting system exporter on ${exporterUrl} …`);
+  say(`starting system exporter on ${exporterUrl} (host: ${hostSource}) …`);
+  const hostPaths =
+    hostSource === 'simulated'
+      ? { PROCFS_PATH: join(simDir, 'host/proc'), SYSFS_PATH: join(simDir, 'host/sys') }
+      : {};
   running.push(
     await startProcess({
       name: 'system-exporter',
       command: exporterMain,
-      env: { HOST: '127.0.0.1', PORT: String(exporterPort) },
+      env: { HOST: '127.0.0.1', PORT: String(exporterPort), ...hostPaths },
       readyUrl: `${exporterUrl}/ready`,
       logFile: join(dataDir, 'logs/system-exporter.log'),
     }),
@@ -107,10 +140,15 @@ async function main() {
     [
       '',
       '  llmmon demo is running:',
-      `    system exporter   ${exporterUrl}/metrics`,
+      `    simulator         ${simulatorUrl}/api/v1/scenario   (admin token: ${adminToken})`,
+      `    system exporter   ${exporterUrl}/metrics   (host: ${hostSource})`,
       `    Prometheus        ${prometheus.url}`,
       `    CPU busy (%)      ${prometheus.url}/graph?g0.expr=${encodeURIComponent(query)}&g0.tab=0`,
       `    logs              ${join(dataDir, 'logs')}`,
+      '',
+      '  Switch the simulated server to another scenario:',
+      `    curl -X PUT -H 'Authorization: Bearer ${adminToken}' -H 'Content-Type: application/json' \\`,
+      `      -d '{"scenario":"high_load"}' ${simulatorUrl}/api/v1/scenario`,
       '',
       '  Press Ctrl-C to stop.',
       '',

@@ -13,6 +13,7 @@ export { CollectionRunner, type Snapshot, type RunnerOptions } from './runner';
 export {
   createExporter,
   runExporter,
+  serveUntilSignal,
   type Exporter,
   type ExporterOptions,
   type ReadinessCheck,

@@ -180,27 +180,35 @@ export function createExporter(opts: ExporterOptions): Exporter {
 }
 
 /**
- * Entry-point helper: starts the exporter, logs where it listens, and shuts down cleanly on
- * SIGTERM/SIGINT (a second signal exits at once).
+ * Entry-point helper for any service with start/stop: starts it, logs where it listens,
+ * and shuts down cleanly on SIGTERM/SIGINT (a second signal exits at once).
  */
-export async function runExporter(opts: ExporterOptions): Promise<Exporter> {
-  const exporter = createExporter(opts);
-  const { url } = await exporter.start().catch((err: unknown) => {
-    opts.logger.fatal({ err: errorMessage(err), port: opts.config.PORT }, 'cannot listen');
+export async function serveUntilSignal<
+  S extends { start(): Promise<{ url: string }>; stop(): Promise<void> },
+>(service: S, logger: Logger, details: Record<string, unknown> = {}): Promise<S> {
+  const { url } = await service.start().catch((err: unknown) => {
+    logger.fatal({ err: errorMessage(err) }, 'cannot start');
     process.exit(1);
   });
-  opts.logger.info({ url, collectors: opts.collectors.map((c) => c.name) }, 'listening');
+  logger.info({ url, ...details }, 'listening');
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) process.exit(1);
     stopping = true;
-    opts.logger.info({ signal }, 'shutting down');
-    exporter.stop().then(
+    logger.info({ signal }, 'shutting down');
+    service.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  return exporter;
+  return service;
+}
+
+/** Entry-point helper: creates the exporter and serves it until SIGTERM/SIGINT. */
+export function runExporter(opts: ExporterOptions): Promise<Exporter> {
+  return serveUntilSignal(createExporter(opts), opts.logger, {
+    collectors: opts.collectors.map((c) => c.name),
+  });
 }

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { Registry } from 'prom-client';
 import type { Collector } from '../collector';
 import { exporterConfigSchema, type ExporterConfig } from '../exporter-config';
-import { loadConfig } from '../config';
+import { configTable, loadConfig, type ConfigSchema } from '../config';
 import { parseExposition, type ParsedFamily } from '../exposition';
 import { silentLogger } from '../logger';
 import { MetricSink } from '../metric';
@@ -135,4 +135,41 @@ export function lineDiff(expected: string, actual: string): string {
     ...[...b].filter((l) => !a.has(l)).map((l) => `+ ${l}`),
   ];
   return out.slice(0, 40).join('\n') + (out.length > 40 ? `\n… ${out.length - 40} more` : '');
+}
+
+/** Table rows without Prettier's alignment padding, so formatting a README keeps it valid. */
+function normalizeTable(table: string): string[] {
+  return table
+    .split('\n')
+    .filter((l) => l.startsWith('|'))
+    .map((l) =>
+      l
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim().replace(/^-+$/, '---'))
+        .join('|'),
+    );
+}
+
+/**
+ * Checks that the configuration table between `<!-- config-table:<name>:start -->` and
+ * `…:end -->` in a README is the one generated from `schema`. With UPDATE_GOLDEN=1 it rewrites
+ * the table (run `npm run format` afterwards to align it). Returns [actual, expected] rows.
+ */
+export function readmeConfigTable(
+  readmePath: string,
+  name: string,
+  schema: ConfigSchema,
+): [string[], string[]] {
+  const start = `<!-- config-table:${name}:start -->`;
+  const end = `<!-- config-table:${name}:end -->`;
+  const readme = readFileSync(readmePath, 'utf8');
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < 0) throw new Error(`${readmePath} has no ${start} … ${end} block`);
+  const expected = `${start}\n\n${configTable(schema)}\n\n${end}`;
+  if (process.env['UPDATE_GOLDEN'] === '1') {
+    writeFileSync(readmePath, readme.slice(0, from) + expected + readme.slice(to + end.length));
+    return [normalizeTable(expected), normalizeTable(expected)];
+  }
+  return [normalizeTable(readme.slice(from, to + end.length)), normalizeTable(expected)];
 }

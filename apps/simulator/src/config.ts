@@ -1,0 +1,33 @@
+import { env, exporterConfigSchema } from '@llmmon/metrics-core';
+import { CLOCK_MODES } from './clock';
+import { SCENARIO_NAMES } from './world/scenarios';
+
+/** Every variable the simulator reads. */
+export const configSchema = {
+  ...exporterConfigSchema({ port: 23100 }),
+  SIM_SEED: env.int('Seed of the world: the same seed replays the same world.', 42, {
+    min: 0,
+    max: 2 ** 31 - 1,
+  }),
+  SIM_DATA_DIR: env.string(
+    'Where the SQLite store, the synthetic /proc and /sys, and the nvidia-smi shim live.',
+    '.sim',
+  ),
+  SIM_SCENARIO: env.oneOf(
+    'Scenario at first start (later starts keep the stored one).',
+    SCENARIO_NAMES,
+    'normal',
+  ),
+  SIM_CLOCK: env.oneOf(
+    'realtime, accelerated (SIM_SPEED x real time) or manual (moved by the API).',
+    CLOCK_MODES,
+    'realtime',
+  ),
+  SIM_SPEED: env.int('Simulated seconds per real second when accelerated.', 60, { min: 1, max: 100_000 }),
+  SIM_START_TIME: env.string('Simulated start instant (ISO 8601); default: now.'),
+  SIM_TICK_SECONDS: env.seconds('Real seconds between world updates.', 1, { min: 0.05, max: 60 }),
+  SIM_HOST_REFRESH_SECONDS: env.seconds('Real seconds between rewrites of the synthetic /proc and /sys.', 5, {
+    min: 0.1,
+    max: 300,
+  }),
+};

@@ -1,0 +1,138 @@
+import { join } from 'node:path';
+import {
+  type Collector,
+  type ConfigOf,
+  type Exporter,
+  type Logger,
+  counter,
+  createExporter,
+  gauge,
+} from '@llmmon/metrics-core';
+import { controlRoutes } from './api/control';
+import { SimClock } from './clock';
+import type { configSchema } from './config';
+import { Store } from './store';
+import { HostTreeWriter } from './upstreams/host-tree';
+import { GpuStateWriter } from './upstreams/nvidia-smi/state';
+import { scenarioByName } from './world/scenarios';
+import { World } from './world/world';
+
+export type SimulatorConfig = ConfigOf<typeof configSchema>;
+
+const info = gauge(
+  'llmmon_simulator_info',
+  'Always 1: this is mock data; labels name the scenario and seed.',
+  ['scenario', 'seed', 'clock', 'mock'],
+);
+const simTime = gauge('llmmon_simulator_time_seconds', 'The simulated clock, in Unix seconds.');
+const speed = gauge('llmmon_simulator_speed_ratio', 'Simulated seconds per real second.');
+const ticks = counter(
+  'llmmon_simulator_world_steps_total',
+  'World steps computed (each at most 5 simulated seconds).',
+);
+
+/**
+ * The simulator process: world, clock, store, control API, and the upstream renderers that
+ * the real exporters read.
+ */
+export class Simulator {
+  readonly world: World;
+  readonly clock: SimClock;
+  readonly store: Store;
+  readonly exporter: Exporter;
+  readonly hostTree: HostTreeWriter;
+  readonly gpuState: GpuStateWriter;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    readonly config: SimulatorConfig,
+    readonly logger: Logger,
+    opts: {
+      now?: () => number;
+      /** The bundled nvidia-smi shim; by default next to the running bundle. */
+      nvidiaSmiScript?: string;
+    } = {},
+  ) {
+    const now = opts.now ?? Date.now;
+    this.store = new Store(join(config.SIM_DATA_DIR, 'simulator.db'));
+    const stored = this.store.loadChoice();
+    const initial = stored ?? {
+      scenario: config.SIM_SCENARIO,
+      settings: scenarioByName(config.SIM_SCENARIO)!.settings,
+    };
+    const startMs = config.SIM_START_TIME ? Date.parse(config.SIM_START_TIME) : now();
+    this.clock = new SimClock(startMs, config.SIM_CLOCK, config.SIM_SPEED, now);
+    this.world = new World(config.SIM_SEED, startMs, initial);
+    this.hostTree = new HostTreeWriter(join(config.SIM_DATA_DIR, 'host'), this.world);
+    this.gpuState = new GpuStateWriter(config.SIM_DATA_DIR, this.world, opts.nvidiaSmiScript);
+
+    const self: Collector = {
+      name: 'world',
+      metrics: [info, simTime, speed, ticks],
+      collect: (out) => {
+        out.add(
+          info,
+          {
+            scenario: this.world.choice.scenario,
+            seed: String(this.world.seed),
+            clock: this.clock.mode,
+            mock: 'true',
+          },
+          1,
+        );
+        out.add(simTime, this.world.timeMs / 1000);
+        out.add(
+          speed,
+          this.clock.mode === 'realtime' ? 1 : this.clock.mode === 'manual' ? 0 : this.clock.speed,
+        );
+        out.add(ticks, this.world.ticks);
+      },
+    };
+    this.exporter = createExporter({
+      name: 'simulator',
+      version: process.env['LLMMON_VERSION'] ?? '0.1.0',
+      namespace: 'llmmon_simulator',
+      collectors: [self],
+      config,
+      logger,
+      routes: (router, helpers) =>
+        controlRoutes(router, helpers, { world: this.world, clock: this.clock, store: this.store, logger }),
+    });
+  }
+
+  /** Brings the world to the clock's time and refreshes what the exporters read from disk. */
+  tick(): void {
+    this.world.advanceTo(this.clock.now());
+    this.gpuState.write();
+  }
+
+  async start(): Promise<{ url: string; port: number }> {
+    this.tick();
+    this.hostTree.write();
+    this.gpuState.installShim();
+    const every = (seconds: number, fn: () => void) => {
+      const timer = setInterval(() => {
+        try {
+          fn();
+        } catch (err) {
+          this.logger.error(
+            { err: err instanceof Error ? err.message : String(err) },
+            'simulation step failed',
+          );
+        }
+      }, seconds * 1000);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    every(this.config.SIM_TICK_SECONDS, () => this.tick());
+    every(this.config.SIM_HOST_REFRESH_SECONDS, () => this.hostTree.write());
+    return this.exporter.start();
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.exporter.stop();
+    this.store.close();
+  }
+}

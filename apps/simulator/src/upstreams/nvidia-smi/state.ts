@@ -1,0 +1,103 @@
+import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GPU, HOST } from '../../world/layout';
+import type { World } from '../../world/world';
+
+/** What the nvidia-smi shim reads: the GPUs as the driver would report them right now. */
+export interface GpuSnapshot {
+  readonly timeMs: number;
+  readonly driver: string;
+  readonly cuda: string;
+  readonly hostname: string;
+  readonly gpus: readonly {
+    readonly index: number;
+    readonly uuid: string;
+    readonly pciBusId: string;
+    readonly name: string;
+    readonly pstate: string;
+    readonly utilizationPct: number;
+    readonly memoryUtilizationPct: number;
+    readonly memoryTotalMiB: number;
+    readonly memoryReservedMiB: number;
+    readonly memoryUsedMiB: number;
+    readonly temperatureC: number;
+    readonly memoryTemperatureC: number;
+    readonly powerW: number;
+    readonly powerLimitW: number;
+    readonly smClockMHz: number;
+    readonly memClockMHz: number;
+    readonly maxSmClockMHz: number;
+    readonly thermalSlowdown: boolean;
+    readonly idle: boolean;
+    readonly processes: readonly { pid: number; name: string; usedMiB: number }[];
+  }[];
+}
+
+export function gpuSnapshot(world: World): GpuSnapshot {
+  return {
+    timeMs: world.timeMs,
+    driver: GPU.driver,
+    cuda: GPU.cuda,
+    hostname: HOST.hostname,
+    gpus: world.gpus.map((g) => ({
+      index: g.spec.index,
+      uuid: g.spec.uuid,
+      pciBusId: g.spec.pciBusId,
+      name: GPU.name,
+      pstate: g.pstate,
+      utilizationPct: Math.round(g.utilization * 100),
+      memoryUtilizationPct: Math.round(g.memoryUtilization * 100),
+      memoryTotalMiB: GPU.memoryMiB,
+      memoryReservedMiB: GPU.reservedMiB,
+      memoryUsedMiB: g.memoryUsedMiB,
+      temperatureC: Math.round(g.temperatureC),
+      memoryTemperatureC: Math.round(g.memoryTemperatureC),
+      powerW: Math.round(g.powerW * 100) / 100,
+      powerLimitW: GPU.powerLimitW,
+      smClockMHz: g.smClockMHz,
+      memClockMHz: g.memClockMHz,
+      maxSmClockMHz: GPU.maxSmClockMHz,
+      thermalSlowdown: g.thermalSlowdown,
+      idle: g.utilization < 0.01,
+      processes: g.processes.map((p) => ({ pid: p.pid, name: p.name, usedMiB: p.usedMiB })),
+    })),
+  };
+}
+
+/**
+ * Writes the snapshot the shim reads (atomically, so a concurrent nvidia-smi call never sees
+ * half a file) and installs `bin/nvidia-smi` for the GPU exporter's NVIDIA_SMI_PATH.
+ */
+export class GpuStateWriter {
+  readonly stateFile: string;
+  readonly shimPath: string;
+
+  constructor(
+    readonly dataDir: string,
+    private readonly world: World,
+    /** The bundled shim (dist/apps/simulator/nvidia-smi.js, next to the simulator's main.js). */
+    private readonly shimScript = join(__dirname, 'nvidia-smi.js'),
+  ) {
+    this.stateFile = join(dataDir, 'gpus.json');
+    this.shimPath = join(dataDir, 'bin', 'nvidia-smi');
+  }
+
+  write(): void {
+    mkdirSync(this.dataDir, { recursive: true });
+    const tmp = `${this.stateFile}.tmp`;
+    writeFileSync(tmp, JSON.stringify(gpuSnapshot(this.world)));
+    renameSync(tmp, this.stateFile);
+  }
+
+  /** Returns false when the bundled shim is not there (running from sources). */
+  installShim(): boolean {
+    if (!existsSync(this.shimScript)) return false;
+    mkdirSync(join(this.dataDir, 'bin'), { recursive: true });
+    writeFileSync(
+      this.shimPath,
+      `#!/bin/sh\n# nvidia-smi played by the llmmon simulator (mock data)\nLLMMON_SIM_GPU_STATE='${this.stateFile}' exec '${process.execPath}' '${this.shimScript}' "$@"\n`,
+    );
+    chmodSync(this.shimPath, 0o755);
+    return true;
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * The default world: the 8x H200 server of ../shared/fixtures/README.md, with vLLM containers
+ * of mixed versions (V0-style 0.6.x metrics and V1-style 0.10+/0.11 metrics side by side).
+ * Plain data: no parsing of fixtures, so the simulator shares no code with the exporters.
+ */
+
+export const HOST = {
+  hostname: 'gpu-node-01',
+  kernel: '6.8.0-60-generic',
+  kernelVersion: '#61-Ubuntu SMP PREEMPT_DYNAMIC Fri Apr 11 22:43:10 UTC 2025',
+  cpus: 224,
+  packages: 2,
+  memoryBytes: 2 * 1024 ** 4, // 2 TiB
+  rootDiskBytes: 1e12, // 1 TB
+  rootDiskUsed: 0.55,
+  bootTimeSeconds: 1763197953, // 2025-11-15T09:12:33Z, when the stack came up
+  nic: 'eno1',
+  disk: { name: 'nvme0n1', major: 259, minor: 0 },
+} as const;
+
+export const GPU = {
+  name: 'NVIDIA H200',
+  memoryMiB: 143771,
+  reservedMiB: 614,
+  powerLimitW: 700,
+  idlePowerW: 75,
+  maxSmClockMHz: 1980,
+  idleSmClockMHz: 345,
+  memClockMHz: 3201,
+  driver: '575.57.08',
+  cuda: '12.9',
+} as const;
+
+export interface GpuSpec {
+  readonly index: number;
+  readonly uuid: string;
+  readonly pciBusId: string;
+}
+
+/** UUIDs and PCI addresses as the fixtures' nvidia-smi output has them. */
+export const GPUS: readonly GpuSpec[] = [
+  ['GPU-8b9eab1c-05d9-a78b-eb5c-e7afb1c95719', '00000000:18:00.0'],
+  ['GPU-0f976064-ca15-f1cd-9f35-a5e5314d0718', '00000000:2A:00.0'],
+  ['GPU-2761a231-d492-30db-353c-401a7668c7a5', '00000000:3A:00.0'],
+  ['GPU-8e1fffc2-6c4f-69df-dd8a-5c461a461404', '00000000:5D:00.0'],
+  ['GPU-b32cacb1-b384-1984-5b16-e23d79c08699', '00000000:9A:00.0'],
+  ['GPU-301ea1a7-632e-f310-d5aa-402a3c6ebd0a', '00000000:AB:00.0'],
+  ['GPU-4df0a652-05cb-7a9c-68ac-f2d2c562e3f2', '00000000:BA:00.0'],
+  ['GPU-0edb0170-6f06-44f2-859e-043ab6abe21c', '00000000:DB:00.0'],
+].map(([uuid, pciBusId], index) => ({ index, uuid: uuid!, pciBusId: pciBusId! }));
+
+export type ModelKind = 'chat' | 'embedding';
+
+export interface VllmSpec {
+  readonly container: string;
+  readonly model: string;
+  readonly alias: string; // LiteLLM model group
+  readonly kind: ModelKind;
+  readonly version: string; // image tag, e.g. v0.11.0
+  readonly gpus: readonly number[];
+  readonly hostPort: number;
+  readonly maxModelLen: number;
+  /** Share of the server's requests this model receives. */
+  readonly share: number;
+  /** Mean tokens per request. */
+  readonly promptTokens: number;
+  readonly generationTokens: number;
+}
+
+export const VLLM: readonly VllmSpec[] = [
+  {
+    container: 'vllm-llama70b',
+    model: 'meta-llama/Llama-3.1-70B-Instruct',
+    alias: 'llama-3.1-70b',
+    kind: 'chat',
+    version: 'v0.11.0',
+    gpus: [0, 1],
+    hostPort: 8001,
+    maxModelLen: 32768,
+    share: 0.35,
+    promptTokens: 950,
+    generationTokens: 310,
+  },
+  {
+    container: 'vllm-mixtral',
+    model: 'mistralai/Mixtral-8x7B-Instruct-v0.1',
+    alias: 'mixtral-8x7b',
+    kind: 'chat',
+    version: 'v0.6.6',
+    gpus: [2, 3],
+    hostPort: 8002,
+    maxModelLen: 32768,
+    share: 0.15,
+    promptTokens: 800,
+    generationTokens: 260,
+  },
+  {
+    container: 'vllm-qwen72b',
+    model: 'Qwen/Qwen2.5-72B-Instruct',
+    alias: 'qwen2.5-72b',
+    kind: 'chat',
+    version: 'v0.10.2',
+    gpus: [4, 5],
+    hostPort: 8003,
+    maxModelLen: 32768,
+    share: 0.25,
+    promptTokens: 1100,
+    generationTokens: 340,
+  },
+  {
+    container: 'vllm-llama8b',
+    model: 'meta-llama/Llama-3.1-8B-Instruct',
+    alias: 'llama-3.1-8b',
+    kind: 'chat',
+    version: 'v0.6.4',
+    gpus: [6],
+    hostPort: 8004,
+    maxModelLen: 131072,
+    share: 0.2,
+    promptTokens: 600,
+    generationTokens: 200,
+  },
+  {
+    container: 'vllm-embed',
+    model: 'intfloat/e5-mistral-7b-instruct',
+    alias: 'e5-mistral-embed',
+    kind: 'embedding',
+    version: 'v0.11.0',
+    gpus: [7],
+    hostPort: 8005,
+    maxModelLen: 4096,
+    share: 0.05,
+    promptTokens: 300,
+    generationTokens: 0,
+  },
+];
+
+export interface ContainerSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly service: string;
+  /** CPU cores used at full load, and resident memory. */
+  readonly cpuCores: number;
+  readonly memoryBytes: number;
+  readonly memoryLimitBytes: number; // 0 = unlimited
+  readonly gpus: readonly number[];
+  readonly vllm?: VllmSpec;
+}
+
+const GiB = 1024 ** 3;
+
+export const CONTAINERS: readonly ContainerSpec[] = [
+  ...VLLM.map((v) => ({
+    name: v.container,
+    image: `vllm/vllm-openai:${v.version}`,
+    service: v.container,
+    cpuCores: 2.6,
+    memoryBytes: 38 * GiB,
+    memoryLimitBytes: 0,
+    gpus: v.gpus,
+    vllm: v,
+  })),
+  {
+    name: 'litellm',
+    image: 'ghcr.io/berriai/litellm:main-v1.79.0',
+    service: 'litellm',
+    cpuCores: 0.6,
+    memoryBytes: 1.1 * GiB,
+    memoryLimitBytes: 4 * GiB,
+    gpus: [],
+  },
+  {
+    name: 'langfuse-web',
+    image: 'langfuse/langfuse:3.120.0',
+    service: 'langfuse-web',
+    cpuCores: 0.3,
+    memoryBytes: 0.9 * GiB,
+    memoryLimitBytes: 4 * GiB,
+    gpus: [],
+  },
+  {
+    name: 'langfuse-worker',
+    image: 'langfuse/langfuse-worker:3.120.0',
+    service: 'langfuse-worker',
+    cpuCores: 0.4,
+    memoryBytes: 0.7 * GiB,
+    memoryLimitBytes: 4 * GiB,
+    gpus: [],
+  },
+  {
+    name: 'clickhouse',
+    image: 'clickhouse/clickhouse-server:24.8',
+    service: 'clickhouse',
+    cpuCores: 0.5,
+    memoryBytes: 3.2 * GiB,
+    memoryLimitBytes: 16 * GiB,
+    gpus: [],
+  },
+  {
+    name: 'redis',
+    image: 'redis:7.4',
+    service: 'redis',
+    cpuCores: 0.05,
+    memoryBytes: 0.1 * GiB,
+    memoryLimitBytes: 1 * GiB,
+    gpus: [],
+  },
+  {
+    name: 'minio',
+    image: 'minio/minio:RELEASE.2025-09-07T16-13-09Z',
+    service: 'minio',
+    cpuCores: 0.05,
+    memoryBytes: 0.3 * GiB,
+    memoryLimitBytes: 2 * GiB,
+    gpus: [],
+  },
+  {
+    name: 'postgres',
+    image: 'postgres:16.10',
+    service: 'postgres',
+    cpuCores: 0.15,
+    memoryBytes: 0.6 * GiB,
+    memoryLimitBytes: 8 * GiB,
+    gpus: [],
+  },
+  {
+    name: 'prometheus',
+    image: 'prom/prometheus:v2.53.4',
+    service: 'prometheus',
+    cpuCores: 0.2,
+    memoryBytes: 1.5 * GiB,
+    memoryLimitBytes: 0,
+    gpus: [],
+  },
+  {
+    name: 'grafana',
+    image: 'grafana/grafana:12.4.6',
+    service: 'grafana',
+    cpuCores: 0.05,
+    memoryBytes: 0.25 * GiB,
+    memoryLimitBytes: 0,
+    gpus: [],
+  },
+  {
+    name: 'loki',
+    image: 'grafana/loki:3.5.5',
+    service: 'loki',
+    cpuCores: 0.1,
+    memoryBytes: 0.5 * GiB,
+    memoryLimitBytes: 0,
+    gpus: [],
+  },
+];
+
+/** The server's normal request rate: 15 a minute (SPEC: 10–20). */
+export const BASE_REQUESTS_PER_SECOND = 15 / 60;

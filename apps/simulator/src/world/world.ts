@@ -1,0 +1,561 @@
+/**
+ * The world model: one state, advanced on a clock, from which every upstream is rendered.
+ * Traffic flows client → LiteLLM → vLLM, so tokens counted by LiteLLM are exactly those the
+ * vLLM instances processed; GPU utilisation follows load, temperature and power follow
+ * utilisation, and every counter only increases.
+ */
+import { Histogram, E2E_BUCKETS, ITL_BUCKETS, TTFT_BUCKETS } from './histogram';
+import {
+  BASE_REQUESTS_PER_SECOND,
+  CONTAINERS,
+  GPU,
+  GPUS,
+  HOST,
+  type ContainerSpec,
+  type GpuSpec,
+  type VllmSpec,
+} from './layout';
+import { hash32, keyOf, normal, smoothNoise, uniform } from './random';
+import { scenarioByName, type Faults, type ScenarioChoice, type Settings } from './scenarios';
+
+/** Longest simulated step; bigger jumps are integrated in pieces of this size. */
+export const MAX_STEP_SECONDS = 5;
+const CPU_MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
+export type CpuMode = (typeof CPU_MODES)[number];
+/** How busy time splits over modes (the rest of a core's time is idle). */
+const BUSY_SPLIT: Partial<Record<CpuMode, number>> = {
+  user: 0.72,
+  nice: 0.01,
+  system: 0.18,
+  iowait: 0.04,
+  irq: 0.01,
+  softirq: 0.03,
+  steal: 0.01,
+};
+
+export interface GpuProcess {
+  readonly pid: number;
+  readonly name: string;
+  readonly usedMiB: number;
+  readonly container: string;
+}
+
+export interface GpuState {
+  readonly spec: GpuSpec;
+  utilization: number;
+  memoryUtilization: number;
+  memoryUsedMiB: number;
+  temperatureC: number;
+  memoryTemperatureC: number;
+  powerW: number;
+  /** Total energy since boot, joules (a counter). */
+  energyJ: number;
+  smClockMHz: number;
+  memClockMHz: number;
+  pstate: 'P0' | 'P8';
+  thermalSlowdown: boolean;
+  processes: GpuProcess[];
+}
+
+export type ContainerStatus = 'running' | 'exited' | 'restarting';
+
+export interface ContainerState {
+  readonly spec: ContainerSpec;
+  /** 64 hex digits, stable per name and seed. */
+  readonly id: string;
+  readonly createdMs: number;
+  status: ContainerStatus;
+  health: 'healthy' | 'unhealthy' | 'starting' | 'none';
+  restartCount: number;
+  /** Crash cycles completed in the current restart-loop fault. */
+  loopCycles: number;
+  startedMs: number;
+  finishedMs: number;
+  exitCode: number;
+  cpuSeconds: number;
+  memoryBytes: number;
+  netRxBytes: number;
+  netTxBytes: number;
+  blkReadBytes: number;
+  blkWriteBytes: number;
+  pids: number;
+}
+
+export type ModelStatus = 'ready' | 'loading' | 'failed' | 'stopped' | 'draining';
+
+export interface ModelState {
+  readonly spec: VllmSpec;
+  status: ModelStatus;
+  running: number;
+  waiting: number;
+  kvCacheUsage: number;
+  promptTokens: number;
+  generationTokens: number;
+  /** Finished requests by reason (stop, length, abort). */
+  finished: Record<'stop' | 'length' | 'abort', number>;
+  preemptions: number;
+  ttft: Histogram;
+  interToken: Histogram;
+  e2e: Histogram;
+  /** Requests served since start (drives per-request randomness). */
+  served: number;
+  carry: number;
+}
+
+export interface ProxyModelState {
+  readonly alias: string;
+  readonly model: string;
+  requests: number;
+  failures: number;
+  promptTokens: number;
+  completionTokens: number;
+  spendUsd: number;
+  latency: Histogram;
+}
+
+export interface HostState {
+  /** cpuSeconds[cpu][mode], counters. */
+  cpuSeconds: Record<CpuMode, number>[];
+  busy: number;
+  memAvailableBytes: number;
+  cachedBytes: number;
+  load1: number;
+  load5: number;
+  load15: number;
+  netRxBytes: number;
+  netTxBytes: number;
+  netRxPackets: number;
+  netTxPackets: number;
+  diskReads: number;
+  diskWrites: number;
+  diskReadBytes: number;
+  diskWrittenBytes: number;
+  diskIoSeconds: number;
+  contextSwitches: number;
+  interrupts: number;
+  forks: number;
+  procsRunning: number;
+  rootDiskUsed: number;
+}
+
+/** USD per token charged through LiteLLM for self-hosted models (nominal internal prices). */
+const COST_PER_INPUT_TOKEN = 2e-7;
+const COST_PER_OUTPUT_TOKEN = 6e-7;
+
+export class World {
+  timeMs: number;
+  choice: ScenarioChoice;
+  /** When the current scenario began (sim ms): fault cycles count from here. */
+  scenarioSinceMs: number;
+  readonly gpus: GpuState[];
+  readonly containers: ContainerState[];
+  readonly models: ModelState[];
+  readonly proxy: ProxyModelState[];
+  readonly host: HostState;
+  ticks = 0;
+
+  constructor(
+    readonly seed: number,
+    startMs: number,
+    choice: ScenarioChoice,
+  ) {
+    this.timeMs = startMs;
+    this.choice = choice;
+    this.scenarioSinceMs = startMs;
+    const uptime = startMs / 1000 - HOST.bootTimeSeconds;
+    this.gpus = GPUS.map((spec) => ({
+      spec,
+      utilization: 0,
+      memoryUtilization: 0,
+      memoryUsedMiB: 0,
+      temperatureC: 34,
+      memoryTemperatureC: 40,
+      powerW: GPU.idlePowerW,
+      energyJ: Math.max(0, uptime) * 400, // as if it had run at ~400 W since boot
+      smClockMHz: GPU.idleSmClockMHz,
+      memClockMHz: GPU.memClockMHz,
+      pstate: 'P8',
+      thermalSlowdown: false,
+      processes: [],
+    }));
+    this.containers = CONTAINERS.map((spec) => ({
+      spec,
+      id: containerId(seed, spec.name),
+      createdMs: HOST.bootTimeSeconds * 1000 + 60_000,
+      status: 'running',
+      health: spec.vllm ? 'healthy' : 'none',
+      restartCount: spec.name === 'vllm-llama70b' ? 1 : 0, // as in the fixtures' event log
+      loopCycles: 0,
+      startedMs: HOST.bootTimeSeconds * 1000 + 90_000,
+      finishedMs: 0,
+      exitCode: 0,
+      cpuSeconds: Math.max(0, uptime) * spec.cpuCores * 0.5,
+      memoryBytes: spec.memoryBytes,
+      netRxBytes: 0,
+      netTxBytes: 0,
+      blkReadBytes: spec.vllm ? 140e9 : 1e8, // vLLM read its weights once
+      blkWriteBytes: 1e8,
+      pids: spec.vllm ? 180 : 30,
+    }));
+    this.models = CONTAINERS.flatMap((c) => (c.vllm ? [c.vllm] : [])).map((spec) => ({
+      spec,
+      status: 'ready',
+      running: 0,
+      waiting: 0,
+      kvCacheUsage: 0,
+      promptTokens: 0,
+      generationTokens: 0,
+      finished: { stop: 0, length: 0, abort: 0 },
+      preemptions: 0,
+      ttft: new Histogram(TTFT_BUCKETS),
+      interToken: new Histogram(ITL_BUCKETS),
+      e2e: new Histogram(E2E_BUCKETS),
+      served: 0,
+      carry: 0,
+    }));
+    this.proxy = this.models.map((m) => ({
+      alias: m.spec.alias,
+      model: m.spec.model,
+      requests: 0,
+      failures: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      spendUsd: 0,
+      latency: new Histogram(E2E_BUCKETS),
+    }));
+    const ticksSinceBoot = Math.max(0, uptime) * 100;
+    this.host = {
+      cpuSeconds: Array.from({ length: HOST.cpus }, () => {
+        const idle = ticksSinceBoot / 100;
+        return Object.fromEntries(
+          CPU_MODES.map((m) => [m, m === 'idle' ? idle * 0.7 : idle * 0.3 * (BUSY_SPLIT[m] ?? 0)]),
+        ) as Record<CpuMode, number>;
+      }),
+      busy: 0,
+      memAvailableBytes: HOST.memoryBytes * 0.7,
+      cachedBytes: HOST.memoryBytes * 0.15,
+      load1: 0,
+      load5: 0,
+      load15: 0,
+      netRxBytes: 8e11,
+      netTxBytes: 9e11,
+      netRxPackets: 6e8,
+      netTxPackets: 7e8,
+      diskReads: 2.4e6,
+      diskWrites: 4.8e7,
+      diskReadBytes: 2e11,
+      diskWrittenBytes: 9.7e11,
+      diskIoSeconds: 8.1e3,
+      contextSwitches: 3.8e8,
+      interrupts: 1.1e8,
+      forks: 1.28e6,
+      procsRunning: 1,
+      rootDiskUsed: HOST.rootDiskUsed,
+    };
+    this.applyStatus();
+    this.step(0);
+  }
+
+  get settings(): Settings {
+    return this.choice.settings;
+  }
+
+  get faults(): Faults {
+    return scenarioByName(this.choice.scenario)?.faults ?? {};
+  }
+
+  setScenario(choice: ScenarioChoice): void {
+    this.choice = choice;
+    this.scenarioSinceMs = this.timeMs;
+    for (const c of this.containers) c.loopCycles = 0;
+    this.applyStatus();
+  }
+
+  /** Advances to `targetMs` (never backwards), in steps of at most MAX_STEP_SECONDS. */
+  advanceTo(targetMs: number): void {
+    while (this.timeMs < targetMs) {
+      const dt = Math.min(MAX_STEP_SECONDS * 1000, targetMs - this.timeMs);
+      this.timeMs += dt;
+      this.applyStatus();
+      this.step(dt / 1000);
+    }
+  }
+
+  /** Mean load at this instant: daily cycle, hourly wave, slow noise, rare spikes (~1 ± 0.2). */
+  loadFactor(tSeconds = this.timeMs / 1000): number {
+    const hour = (((tSeconds / 3600) % 24) + 24) % 24;
+    const daily = 1 + 0.15 * Math.sin((2 * Math.PI * (hour - 9)) / 24);
+    const wave = 1 + 0.05 * Math.sin((2 * Math.PI * tSeconds) / 3600);
+    const noise = 1 + 0.04 * smoothNoise(this.seed, 1, tSeconds, 120);
+    let spike = 1;
+    if (this.settings.enable_anomalies) {
+      const window = Math.floor(tSeconds / 600);
+      if (uniform(this.seed, 2, window) < 0.03) spike = 1.5;
+    }
+    return daily * wave * noise * spike;
+  }
+
+  /** Container and model status from the scenario's faults at the current time. */
+  private applyStatus(): void {
+    const f = this.faults;
+    const sinceS = (this.timeMs - this.scenarioSinceMs) / 1000;
+    for (const c of this.containers) {
+      const stopped = f.stoppedContainers?.includes(c.spec.name) ?? false;
+      const looping = f.restartLoop?.containers.includes(c.spec.name) ?? false;
+      if (stopped) {
+        if (c.status !== 'exited') {
+          c.status = 'exited';
+          c.finishedMs = this.timeMs;
+          c.exitCode = 0;
+        }
+      } else if (looping) {
+        // Each cycle: crash at the end, 5 s restarting, then running again.
+        const period = f.restartLoop!.restartEverySeconds;
+        const cycles = Math.floor(sinceS / period);
+        if (cycles > c.loopCycles) {
+          c.restartCount += cycles - c.loopCycles;
+          c.loopCycles = cycles;
+          c.finishedMs = this.scenarioSinceMs + cycles * period * 1000;
+          c.exitCode = 137;
+        }
+        if (cycles > 0 && sinceS - cycles * period < 5) c.status = 'restarting';
+        else {
+          if (c.status !== 'running') c.startedMs = this.timeMs;
+          c.status = 'running';
+        }
+      } else if (c.status !== 'running') {
+        c.status = 'running';
+        c.startedMs = this.timeMs;
+      }
+    }
+    for (const m of this.models) {
+      const c = this.container(m.spec.container)!;
+      if (c.status !== 'running') m.status = 'stopped';
+      else if (f.failedModels?.includes(m.spec.container)) m.status = 'failed';
+      else if (f.restartLoop?.containers.includes(m.spec.container)) m.status = 'loading';
+      else if (f.drainingModels?.includes(m.spec.container)) m.status = 'draining';
+      else if (m.status === 'draining')
+        m.status = 'ready'; // still loaded: serves again at once
+      else if (m.status === 'stopped' || m.status === 'failed') m.status = 'loading';
+      else if (m.status === 'loading' && this.timeMs - c.startedMs >= 20_000) m.status = 'ready';
+      c.health =
+        m.status === 'ready' || m.status === 'draining'
+          ? 'healthy'
+          : m.status === 'loading'
+            ? 'starting'
+            : 'unhealthy';
+    }
+  }
+
+  container(name: string): ContainerState | undefined {
+    return this.containers.find((c) => c.spec.name === name);
+  }
+
+  private step(dt: number): void {
+    this.ticks++;
+    const t = this.timeMs / 1000;
+    const load = this.loadFactor(t);
+    this.stepTraffic(dt, t, load);
+    this.stepGpus(dt, t, load);
+    this.stepHost(dt, t, load);
+    this.stepContainers(dt, t, load);
+  }
+
+  private stepTraffic(dt: number, t: number, load: number): void {
+    const s = this.settings;
+    const total = BASE_REQUESTS_PER_SECOND * s.request_multiplier * load;
+    this.models.forEach((m, i) => {
+      const proxy = this.proxy[i]!;
+      const key = keyOf(m.spec.container);
+      const accepting = m.status === 'ready' || m.status === 'failed' || m.status === 'loading';
+      // Requests reach LiteLLM for every model users know; drained and stopped ones get none.
+      const rate = accepting ? total * m.spec.share : 0;
+      const due = m.carry + rate * dt;
+      const n = Math.floor(due);
+      m.carry = due - n;
+      let e2eSum = 0;
+      for (let r = 0; r < n; r++) {
+        const id = m.served++;
+        proxy.requests++;
+        const failed = m.status !== 'ready' || uniform(this.seed, key, id, 7) < s.error_rate;
+        if (failed) {
+          // Rejected before any token is processed (no healthy deployment, upstream error).
+          proxy.failures++;
+          continue;
+        }
+        const prompt = Math.max(
+          8,
+          Math.round(m.spec.promptTokens * Math.exp(0.5 * normal(this.seed, key, id, 1) - 0.125)),
+        );
+        const gen =
+          m.spec.kind === 'embedding'
+            ? 0
+            : Math.max(
+                1,
+                Math.round(m.spec.generationTokens * Math.exp(0.6 * normal(this.seed, key, id, 2) - 0.18)),
+              );
+        const outlier = s.enable_anomalies && uniform(this.seed, key, id, 9) < 0.01 ? 5 : 1;
+        const lat = s.latency_multiplier * outlier;
+        const ttft = lat * (0.06 + prompt / 12000) * Math.exp(0.35 * normal(this.seed, key, id, 3));
+        const itl = lat * 0.028 * Math.exp(0.15 * normal(this.seed, key, id, 4));
+        const e2e = ttft + Math.max(0, gen - 1) * itl;
+        e2eSum += e2e;
+        const reason = gen > 0 && uniform(this.seed, key, id, 5) < 0.06 ? 'length' : 'stop';
+        m.finished[reason]++;
+        m.promptTokens += prompt;
+        m.generationTokens += gen;
+        m.ttft.observe(ttft);
+        if (gen > 1) m.interToken.observe(itl, gen - 1);
+        m.e2e.observe(e2e);
+        if (uniform(this.seed, key, id, 6) < 0.002 * load) m.preemptions++;
+        proxy.promptTokens += prompt;
+        proxy.completionTokens += gen;
+        proxy.spendUsd += prompt * COST_PER_INPUT_TOKEN + gen * COST_PER_OUTPUT_TOKEN;
+        proxy.latency.observe(e2e + 0.012);
+      }
+      // Little's law: requests in flight ≈ arrival rate × time in system.
+      const meanE2e = n > 0 ? e2eSum / n : s.latency_multiplier * 9;
+      const inFlight =
+        m.status === 'ready' ? rate * meanE2e * (1 + 0.3 * smoothNoise(this.seed, key + 11, t, 30)) : 0;
+      m.running = Math.max(0, Math.round(Math.min(inFlight, 256)));
+      m.waiting = Math.max(0, Math.round(inFlight - 256) + (load > 1.3 && m.status === 'ready' ? 2 : 0));
+      const gpu = this.gpus[m.spec.gpus[0]!]!;
+      m.kvCacheUsage =
+        m.status === 'ready'
+          ? clamp(0.12 + 0.75 * gpu.utilization + 0.03 * smoothNoise(this.seed, key + 12, t, 20), 0, 1)
+          : 0;
+    });
+  }
+
+  private stepGpus(dt: number, t: number, load: number): void {
+    const s = this.settings;
+    const overheating = new Set(this.faults.overheatingGpus ?? []);
+    for (const g of this.gpus) {
+      const model = this.models.find((m) => m.spec.gpus.includes(g.spec.index));
+      const status = model?.status ?? 'stopped';
+      const key = 100 + g.spec.index;
+      let util = 0;
+      if (status === 'ready') {
+        const intensity = 1 + 0.1 * smoothNoise(this.seed, keyOf(model!.spec.container), t, 300);
+        util = clamp(
+          s.gpu_utilization * load * intensity * (1 + 0.03 * smoothNoise(this.seed, key, t, 15)),
+          0,
+          1,
+        );
+      } else if (status === 'draining') {
+        util = 0.02;
+      } else if (status === 'loading') {
+        util = 0.05;
+      }
+      g.utilization = util;
+      g.memoryUtilization = clamp(util * 0.62 + 0.02 * smoothNoise(this.seed, key + 1, t, 15), 0, 1);
+      // vLLM preallocates 90% of memory once its model is loaded; nothing when stopped or failed.
+      const allocated = status === 'ready' || status === 'draining' ? 0.9 : status === 'loading' ? 0.45 : 0;
+      g.memoryUsedMiB = Math.min(
+        GPU.memoryMiB - GPU.reservedMiB,
+        Math.round(GPU.memoryMiB * allocated + (allocated ? 12 : 0)),
+      );
+      const hot = overheating.has(g.spec.index);
+      const target = 30 + 42 * util + (hot ? 40 : 0);
+      g.temperatureC += (target - g.temperatureC) * (1 - Math.exp(-dt / 20));
+      g.memoryTemperatureC = g.temperatureC + 7;
+      g.thermalSlowdown = g.temperatureC >= 87;
+      g.smClockMHz = util > 0.03 ? (g.thermalSlowdown ? 1410 : GPU.maxSmClockMHz) : GPU.idleSmClockMHz;
+      g.pstate = allocated > 0 ? 'P0' : 'P8';
+      const dynamic =
+        (GPU.powerLimitW - GPU.idlePowerW) * Math.pow(util, 1.15) * (g.thermalSlowdown ? 0.8 : 1);
+      g.powerW = Math.min(
+        GPU.powerLimitW,
+        GPU.idlePowerW + dynamic * (1 + 0.02 * smoothNoise(this.seed, key + 2, t, 5)),
+      );
+      g.energyJ += g.powerW * dt;
+      g.processes = gpuProcesses(this, g);
+    }
+  }
+
+  private stepHost(dt: number, t: number, load: number): void {
+    const s = this.settings;
+    const h = this.host;
+    let busySum = 0;
+    h.cpuSeconds.forEach((cpu, i) => {
+      const busy = clamp(
+        s.cpu_load * load * (1 + 0.15 * smoothNoise(this.seed, 1000 + i, t, 20)),
+        0.01,
+        0.99,
+      );
+      busySum += busy;
+      for (const mode of CPU_MODES) {
+        cpu[mode] += dt * (mode === 'idle' ? 1 - busy : busy * (BUSY_SPLIT[mode] ?? 0));
+      }
+    });
+    h.busy = busySum / HOST.cpus;
+    const runnable = h.busy * HOST.cpus * 0.9;
+    const decay = (period: number) => Math.exp(-dt / period);
+    h.load1 = h.load1 * decay(60) + runnable * (1 - decay(60));
+    h.load5 = h.load5 * decay(300) + runnable * (1 - decay(300));
+    h.load15 = h.load15 * decay(900) + runnable * (1 - decay(900));
+    h.procsRunning = Math.max(1, Math.round(runnable * 0.1));
+    const used = 0.2 + 0.15 * s.cpu_load * load;
+    h.memAvailableBytes = HOST.memoryBytes * (1 - used - 0.02 * smoothNoise(this.seed, 3, t, 60));
+    h.cachedBytes = HOST.memoryBytes * 0.15;
+    const requests = BASE_REQUESTS_PER_SECOND * s.request_multiplier * load;
+    h.netRxBytes += dt * (2e6 * load + requests * 9e3);
+    h.netTxBytes += dt * (1.5e6 * load + requests * 4e3);
+    h.netRxPackets += dt * (1800 * load);
+    h.netTxPackets += dt * (1500 * load);
+    h.diskReads += dt * 40 * load;
+    h.diskWrites += dt * 120 * load;
+    h.diskReadBytes += dt * 2e6 * load;
+    h.diskWrittenBytes += dt * 6e6 * load;
+    h.diskIoSeconds += dt * 0.05 * load;
+    h.contextSwitches += dt * HOST.cpus * 900 * (0.2 + h.busy);
+    h.interrupts += dt * HOST.cpus * 400 * (0.2 + h.busy);
+    h.forks += dt * 4;
+    const fill = this.faults.rootDiskUsed;
+    h.rootDiskUsed = fill ?? HOST.rootDiskUsed + 0.01 * Math.sin(t / 86400);
+  }
+
+  private stepContainers(dt: number, t: number, load: number): void {
+    const requests = BASE_REQUESTS_PER_SECOND * this.settings.request_multiplier * load;
+    for (const c of this.containers) {
+      if (c.status !== 'running') {
+        c.pids = 0;
+        continue;
+      }
+      const gpu = c.spec.gpus.length ? this.gpus[c.spec.gpus[0]!]!.utilization : 0;
+      const activity = c.spec.vllm ? 0.2 + 0.8 * gpu : 0.3 + 0.5 * load;
+      c.cpuSeconds += dt * c.spec.cpuCores * activity;
+      c.memoryBytes = c.spec.memoryBytes * (1 + 0.03 * smoothNoise(this.seed, keyOf(c.spec.name), t, 120));
+      const traffic = c.spec.vllm
+        ? requests * c.spec.vllm.share
+        : c.spec.name === 'litellm'
+          ? requests
+          : requests * 0.1;
+      c.netRxBytes += dt * (traffic * 6e3 + 200);
+      c.netTxBytes += dt * (traffic * 3e3 + 150);
+      c.blkWriteBytes += dt * 2e3 * load;
+      c.pids = c.spec.vllm ? 180 : 30;
+    }
+  }
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+function containerId(seed: number, name: string): string {
+  let id = '';
+  for (let i = 0; id.length < 64; i++) id += hash32(seed, keyOf(name), i).toString(16).padStart(8, '0');
+  return id.slice(0, 64);
+}
+
+/** vLLM's processes on a GPU: one worker per tensor-parallel rank, or the engine core. */
+function gpuProcesses(world: World, g: GpuState): GpuProcess[] {
+  const model = world.models.find((m) => m.spec.gpus.includes(g.spec.index));
+  if (!model || g.memoryUsedMiB === 0) return [];
+  const c = world.container(model.spec.container)!;
+  const rank = model.spec.gpus.indexOf(g.spec.index);
+  const basePid = 1_800_000 + (keyOf(c.spec.name) % 50_000) + c.restartCount * 97;
+  const name = model.spec.gpus.length > 1 ? `VLLM::Worker_TP${rank}` : 'VLLM::EngineCore';
+  return [{ pid: basePid + rank * 7, name, usedMiB: g.memoryUsedMiB - 20, container: c.spec.name }];
+}

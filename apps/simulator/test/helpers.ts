@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, silentLogger } from '@llmmon/metrics-core';
+import { configSchema } from '../src/config';
+import { Simulator } from '../src/simulator';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const DIST = join(__dirname, '../../../dist/apps');
+
+/** A simulator on an ephemeral loopback port with a manual clock and its own data dir. */
+export async function startSimulator(
+  env: Record<string, string> = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'llmmon-sim-')),
+) {
+  const config = loadConfig(configSchema, {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ADMIN_TOKEN,
+    SIM_DATA_DIR: dataDir,
+    SIM_CLOCK: 'manual',
+    SIM_START_TIME: '2025-11-18T14:30:00Z',
+    ...env,
+  });
+  // Run from sources, the simulator finds its bundled nvidia-smi shim in dist/.
+  const sim = new Simulator(config, silentLogger(), {
+    nvidiaSmiScript: join(DIST, 'simulator/nvidia-smi.js'),
+  });
+  const { url } = await sim.start();
+  return {
+    sim,
+    url,
+    dataDir,
+    stop: () => sim.stop(),
+    cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
+  };
+}
+
+export function put(url: string, body: string, headers: Record<string, string> = {}) {
+  return fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}`, ...headers },
+    body,
+  });
+}

@@ -1,0 +1,134 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QueryError, queryComputeApps, queryGpu, queryXml } from '../src/upstreams/nvidia-smi/format';
+import { gpuSnapshot } from '../src/upstreams/nvidia-smi/state';
+import { scenarioByName } from '../src/world/scenarios';
+import { World } from '../src/world/world';
+import { DIST, startSimulator } from './helpers';
+
+const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+const START = Date.parse('2025-11-18T14:30:00Z');
+const world = new World(42, START, { scenario: 'normal', settings: scenarioByName('normal')!.settings });
+world.advanceTo(START + 60_000);
+const snap = gpuSnapshot(world);
+
+/**
+ * The shape of a CSV cell: digits become 9 (so "612.31 W" and "75.00 W" compare equal), a GPU
+ * UUID is a UUID (the capture masks its own with zeros), and Active/Not Active are one kind.
+ */
+const shape = (cell: string) =>
+  cell
+    .replace(/^GPU-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/, 'GPU-<uuid>')
+    .replace(/^(Not )?Active$/, '<active?>')
+    .replace(/0x[0-9A-F]+/g, '0xH')
+    .replace(/\d+/g, '9');
+
+describe('nvidia-smi --query-gpu', () => {
+  it('prints the same header as the real tool for the fixture field list, and one row per GPU', () => {
+    const fixture = readFileSync(join(FIXTURES, 'nvidia-smi-query-gpu-with-header.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    const fields = fixture[0]!.split(', ').map((h) => h.replace(/ \[.*\]$/, ''));
+    const out = queryGpu(snap, fields.join(','), { header: true, units: true }).trim().split('\n');
+    expect(out[0]).toBe(fixture[0]);
+    expect(out).toHaveLength(9);
+    // Same cell shapes as the fixture's rows (units, [N/A], Enabled, hex…), GPU by GPU.
+    for (let i = 1; i <= 8; i++) {
+      expect(out[i]!.split(', ').map(shape)).toEqual(fixture[i]!.split(', ').map(shape));
+    }
+  });
+
+  it('matches the real H200 capture cell by cell in shape, for all 212 fields', () => {
+    const capture = readFileSync(
+      join(FIXTURES, 'real-upstream/nvidia-smi-capture__linux-x86_64__nvidia-h200__590.48.01.txt'),
+      'utf8',
+    ).split('\n');
+    const at = capture.findIndex((l) => l.startsWith('# load :: query-gpu'));
+    const fields = capture[at + 1]!.split('--query-gpu=')[1]!.split(' ')[0]!;
+    const [header, row] = [capture[at + 3]!, capture[at + 4]!];
+    const out = queryGpu(snap, fields, { header: true, units: true }, [0]).trim().split('\n');
+    expect(out[0]).toBe(header);
+    const ours = out[1]!.split(', ').map(shape);
+    const real = row.split(', ').map(shape);
+    const differing = ours.map((s, i) => [fields.split(',')[i], s, real[i]]).filter(([, a, b]) => a !== b);
+    // The hostname is [N/A] on the capture's host and set here; everything else keeps its shape.
+    expect(differing).toEqual([['hostname', 'gpu-node-9', '[N/A]']]);
+  });
+
+  it('supports noheader,nounits, [N/A] fields, GPU selection and old field names', () => {
+    const out = queryGpu(
+      snap,
+      'index,utilization.gpu,memory.used,fan.speed,clocks_throttle_reasons.hw_slowdown',
+      { header: false, units: false },
+      [2, 3],
+    );
+    const rows = out.trim().split('\n');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^2, \d+, \d+, \[N\/A\], (Not Active|Active)$/);
+  });
+
+  it('rejects unknown fields like the real tool', () => {
+    expect(() => queryGpu(snap, 'index,gpu_fun', { header: true, units: true })).toThrow(QueryError);
+    expect(() => queryGpu(snap, 'index,gpu_fun', { header: true, units: true })).toThrow(
+      'Field "gpu_fun" is not a valid field to query.',
+    );
+  });
+
+  it('lists compute processes with the fixture columns', () => {
+    const out = queryComputeApps(snap, 'gpu_uuid,pid,process_name,used_memory', {
+      header: false,
+      units: false,
+    })
+      .trim()
+      .split('\n');
+    expect(out).toHaveLength(8); // TP workers on 0-5, an engine core on 6 and on 7
+    expect(out[0]).toMatch(/^GPU-8b9eab1c-05d9-a78b-eb5c-e7afb1c95719, \d+, VLLM::Worker_TP0, \d+$/);
+  });
+
+  it('renders -q -x with the world values in the real element layout', () => {
+    const xml = queryXml(snap, [0, 1]);
+    expect(xml.match(/<gpu id=/g)).toHaveLength(2);
+    expect(xml).toContain('<gpu id="00000000:2A:00.0">');
+    expect(xml).toContain(`<gpu_util>${snap.gpus[0]!.utilizationPct} %</gpu_util>`);
+    expect(xml).toContain(`<used>${snap.gpus[1]!.memoryUsedMiB} MiB</used>`);
+    expect(xml).toMatch(/<process_name>VLLM::Worker_TP1<\/process_name>/);
+    expect(xml.trim().endsWith('</nvidia_smi_log>')).toBe(true);
+  });
+});
+
+describe('the installed shim', () => {
+  const shim = join(DIST, 'simulator/nvidia-smi.js');
+  beforeAll(() => {
+    if (!existsSync(shim)) throw new Error(`${shim} is missing: run "npx nx build simulator" first`);
+  });
+
+  it('answers like nvidia-smi from the running simulator, and fails like it when the driver is gone', async () => {
+    const s = await startSimulator();
+    try {
+      const out = execFileSync(
+        s.sim.gpuState.shimPath,
+        ['--query-gpu=index,name,memory.total', '--format=csv,noheader,nounits'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(out.trim().split('\n')).toEqual(
+        Array.from({ length: 8 }, (_, i) => `${i}, NVIDIA H200, 143771`),
+      );
+      const bad = spawnSync(s.sim.gpuState.shimPath, ['--query-gpu=bogus', '--format=csv'], {
+        encoding: 'utf8',
+      });
+      expect(bad.status).toBe(2);
+      expect(bad.stdout).toContain('Field "bogus" is not a valid field to query.');
+      const noDriver = spawnSync(process.execPath, [shim, '--query-gpu=index', '--format=csv'], {
+        encoding: 'utf8',
+        env: { ...process.env, LLMMON_SIM_GPU_STATE: '/nonexistent' },
+      });
+      expect(noDriver.status).toBe(9);
+    } finally {
+      await s.stop();
+      s.cleanup();
+    }
+  });
+});
