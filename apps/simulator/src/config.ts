@@ -26,6 +26,10 @@ export const configSchema = {
   SIM_SPEED: env.int('Simulated seconds per real second when accelerated.', 60, { min: 1, max: 100_000 }),
   SIM_START_TIME: env.string('Simulated start instant (ISO 8601); default: now.'),
   SIM_TICK_SECONDS: env.seconds('Real seconds between world updates.', 1, { min: 0.05, max: 60 }),
+  SIM_VLLM_BASE_PORT: env.port(
+    'First port of the simulated vLLM servers (one per vLLM container, consecutive); 0: ephemeral.',
+    28001,
+  ),
   SIM_HOST_REFRESH_SECONDS: env.seconds('Real seconds between rewrites of the synthetic /proc and /sys.', 5, {
     min: 0.1,
     max: 300,

@@ -14,6 +14,7 @@ import type { configSchema } from './config';
 import { Store } from './store';
 import { HostTreeWriter } from './upstreams/host-tree';
 import { GpuStateWriter } from './upstreams/nvidia-smi/state';
+import { VllmServers } from './upstreams/vllm/server';
 import { scenarioByName } from './world/scenarios';
 import { World } from './world/world';
 
@@ -42,6 +43,7 @@ export class Simulator {
   readonly exporter: Exporter;
   readonly hostTree: HostTreeWriter;
   readonly gpuState: GpuStateWriter;
+  readonly vllm: VllmServers;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -65,6 +67,7 @@ export class Simulator {
     this.world = new World(config.SIM_SEED, startMs, initial);
     this.hostTree = new HostTreeWriter(join(config.SIM_DATA_DIR, 'host'), this.world);
     this.gpuState = new GpuStateWriter(config.SIM_DATA_DIR, this.world, opts.nvidiaSmiScript);
+    this.vllm = new VllmServers(this.world, config.HOST, config.SIM_VLLM_BASE_PORT);
 
     const self: Collector = {
       name: 'world',
@@ -126,6 +129,7 @@ export class Simulator {
     };
     every(this.config.SIM_TICK_SECONDS, () => this.tick());
     every(this.config.SIM_HOST_REFRESH_SECONDS, () => this.hostTree.write());
+    await this.vllm.start();
     return this.exporter.start();
   }
 
@@ -133,6 +137,7 @@ export class Simulator {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.exporter.stop();
+    await this.vllm.stop();
     this.store.close();
   }
 }

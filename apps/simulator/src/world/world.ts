@@ -4,7 +4,15 @@
  * vLLM instances processed; GPU utilisation follows load, temperature and power follow
  * utilisation, and every counter only increases.
  */
-import { Histogram, E2E_BUCKETS, ITL_BUCKETS, TTFT_BUCKETS } from './histogram';
+import {
+  E2E_BUCKETS,
+  Histogram,
+  ITERATION_BUCKETS,
+  ITL_BUCKETS,
+  PHASE_BUCKETS,
+  TOKEN_BUCKETS,
+  TTFT_BUCKETS,
+} from './histogram';
 import {
   BASE_REQUESTS_PER_SECOND,
   CONTAINERS,
@@ -97,6 +105,16 @@ export interface ModelState {
   ttft: Histogram;
   interToken: Histogram;
   e2e: Histogram;
+  queue: Histogram;
+  prefill: Histogram;
+  decode: Histogram;
+  inference: Histogram;
+  promptLength: Histogram;
+  generationLength: Histogram;
+  maxTokensParam: Histogram;
+  iterationTokens: Histogram;
+  /** Prompt tokens found in the prefix cache. */
+  prefixCacheHits: number;
   /** Requests served since start (drives per-request randomness). */
   served: number;
   carry: number;
@@ -210,6 +228,15 @@ export class World {
       ttft: new Histogram(TTFT_BUCKETS),
       interToken: new Histogram(ITL_BUCKETS),
       e2e: new Histogram(E2E_BUCKETS),
+      queue: new Histogram(PHASE_BUCKETS),
+      prefill: new Histogram(PHASE_BUCKETS),
+      decode: new Histogram(PHASE_BUCKETS),
+      inference: new Histogram(PHASE_BUCKETS),
+      promptLength: new Histogram(TOKEN_BUCKETS),
+      generationLength: new Histogram(TOKEN_BUCKETS),
+      maxTokensParam: new Histogram(TOKEN_BUCKETS),
+      iterationTokens: new Histogram(ITERATION_BUCKETS),
+      prefixCacheHits: 0,
       served: 0,
       carry: 0,
     }));
@@ -404,9 +431,21 @@ export class World {
         m.finished[reason]++;
         m.promptTokens += prompt;
         m.generationTokens += gen;
+        const queued = lat * 0.004 * Math.exp(normal(this.seed, key, id, 8)) * load;
         m.ttft.observe(ttft);
         if (gen > 1) m.interToken.observe(itl, gen - 1);
         m.e2e.observe(e2e);
+        m.queue.observe(queued);
+        m.prefill.observe(Math.max(0, ttft - queued));
+        m.decode.observe(e2e - ttft);
+        m.inference.observe(e2e - queued);
+        m.promptLength.observe(prompt);
+        m.generationLength.observe(gen);
+        m.maxTokensParam.observe(m.spec.kind === 'embedding' ? 1 : 2048);
+        // One prefill iteration, then one decode step per further token, batched with the others.
+        m.iterationTokens.observe(prompt);
+        if (gen > 1) m.iterationTokens.observe(Math.max(1, m.running), gen - 1);
+        m.prefixCacheHits += Math.round(prompt * 0.31);
         if (uniform(this.seed, key, id, 6) < 0.002 * load) m.preemptions++;
         proxy.promptTokens += prompt;
         proxy.completionTokens += gen;

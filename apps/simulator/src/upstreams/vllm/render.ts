@@ -1,0 +1,183 @@
+import type { Histogram } from '../../world/histogram';
+import type { ModelState, World } from '../../world/world';
+import { V0_FAMILIES, V1_FAMILIES, type VllmFamily } from './families';
+import { header, sample } from './exposition';
+
+/** V1-style metrics (engine label, _created series) from 0.10 on; V0 style before. */
+export function isV1(version: string): boolean {
+  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
+  return major > 0 || minor >= 10;
+}
+
+type Value =
+  | { kind: 'value'; value: number }
+  | { kind: 'histogram'; h: Histogram }
+  | { kind: 'series'; rows: [Record<string, string>, number][] };
+
+/** World values behind each vLLM family (same data, whichever version names it). */
+function valueOf(family: string, m: ModelState, w: World): Value | undefined {
+  const v = (value: number): Value => ({ kind: 'value', value });
+  const h = (hist: Histogram): Value => ({ kind: 'histogram', h: hist });
+  switch (family) {
+    case 'vllm:num_requests_running':
+      return v(m.running);
+    case 'vllm:num_requests_waiting':
+      return v(m.waiting);
+    case 'vllm:num_requests_swapped':
+    case 'vllm:cpu_cache_usage_perc':
+    case 'vllm:cpu_prefix_cache_hit_rate':
+      return v(0);
+    case 'vllm:kv_cache_usage_perc':
+    case 'vllm:gpu_cache_usage_perc':
+      return v(m.kvCacheUsage);
+    case 'vllm:gpu_prefix_cache_hit_rate':
+      return v(m.promptTokens ? m.prefixCacheHits / m.promptTokens : 0);
+    case 'vllm:prefix_cache_queries_total':
+      return v(m.promptTokens);
+    case 'vllm:prefix_cache_hits_total':
+      return v(m.prefixCacheHits);
+    case 'vllm:num_preemptions_total':
+      return v(m.preemptions);
+    case 'vllm:prompt_tokens_total':
+      return v(m.promptTokens);
+    case 'vllm:generation_tokens_total':
+      return v(m.generationTokens);
+    case 'vllm:request_success_total':
+      return {
+        kind: 'series',
+        rows: (['stop', 'length', 'abort'] as const).map((r) => [{ finished_reason: r }, m.finished[r]]),
+      };
+    case 'vllm:time_to_first_token_seconds':
+      return h(m.ttft);
+    case 'vllm:time_per_output_token_seconds':
+    case 'vllm:inter_token_latency_seconds':
+      return h(m.interToken);
+    case 'vllm:e2e_request_latency_seconds':
+      return h(m.e2e);
+    case 'vllm:request_queue_time_seconds':
+    case 'vllm:time_in_queue_requests':
+      return h(m.queue);
+    case 'vllm:request_prefill_time_seconds':
+      return h(m.prefill);
+    case 'vllm:request_decode_time_seconds':
+      return h(m.decode);
+    case 'vllm:request_inference_time_seconds':
+      return h(m.inference);
+    case 'vllm:request_prompt_tokens':
+      return h(m.promptLength);
+    case 'vllm:request_generation_tokens':
+    case 'vllm:request_max_num_generation_tokens':
+      return h(m.generationLength);
+    case 'vllm:request_params_max_tokens':
+      return h(m.maxTokensParam);
+    case 'vllm:request_params_n':
+      // n = 1 on every request: everything in the first bucket.
+      return h(m.e2e);
+    case 'vllm:iteration_tokens_total':
+      return h(m.iterationTokens);
+    case 'process_start_time_seconds':
+      return v(w.container(m.spec.container)!.startedMs / 1000);
+    case 'process_resident_memory_bytes':
+      return v(w.container(m.spec.container)!.memoryBytes * 0.4);
+    case 'process_virtual_memory_bytes':
+      return v(w.container(m.spec.container)!.memoryBytes * 3);
+    case 'process_cpu_seconds_total':
+      return v(w.container(m.spec.container)!.cpuSeconds * 0.5);
+    case 'process_open_fds':
+      return v(212);
+    case 'python_gc_objects_collected_total':
+    case 'python_gc_objects_uncollectable_total':
+    case 'python_gc_collections_total': {
+      // The Python runtime's own counters: they grow with the work done.
+      const work = m.served + w.timeMs / 1000 - w.container(m.spec.container)!.startedMs / 1000;
+      const scale =
+        family === 'python_gc_objects_collected_total'
+          ? 40
+          : family === 'python_gc_collections_total'
+            ? 0.5
+            : 0;
+      return {
+        kind: 'series',
+        rows: ['0', '1', '2'].map((g, i) => [{ generation: g }, Math.floor((work * scale) / (i * 8 + 1))]),
+      };
+    }
+    case 'http_requests_total': {
+      const ok = m.finished.stop + m.finished.length;
+      const endpoint = m.spec.kind === 'embedding' ? '/v1/embeddings' : '/v1/chat/completions';
+      return {
+        kind: 'series',
+        rows: [
+          [{ handler: endpoint, method: 'POST', status: '2xx' }, ok],
+          [{ handler: '/v1/completions', method: 'POST', status: '2xx' }, Math.floor(ok * 0.02)],
+          [{ handler: '/v1/models', method: 'GET', status: '2xx' }, Math.floor(m.served / 50)],
+          [{ handler: endpoint, method: 'POST', status: '4xx' }, m.finished.abort],
+        ],
+      };
+    }
+    case 'process_max_fds':
+      return v(1048576);
+    default:
+      return undefined;
+  }
+}
+
+/** One vLLM instance's /metrics, in the style its version writes. */
+export function renderVllmMetrics(m: ModelState, w: World): string {
+  const v1 = isV1(m.spec.version);
+  const families = v1 ? V1_FAMILIES : V0_FAMILIES;
+  const created = w.container(m.spec.container)!.startedMs / 1000 + 12;
+  const out: string[] = [];
+  for (const f of families) out.push(...renderFamily(f, m, w, v1, created));
+  return `${out.join('\n')}\n`;
+}
+
+function renderFamily(f: VllmFamily, m: ModelState, w: World, v1: boolean, created: number): string[] {
+  const base: Record<string, string> = {};
+  if (f.labels.includes('model_name')) base['model_name'] = m.spec.model;
+  if (f.labels.includes('engine')) base['engine'] = '0';
+  const lines = [header(f.name, f.type, f.help)];
+  // A counter's _created drops its _total; a histogram's keeps its whole name.
+  const createdName = (f.type === 'counter' ? f.name.replace(/_total$/, '') : f.name) + '_created';
+  const createdLines: string[] = [];
+
+  if (f.constLabels) {
+    // Info families (cache config, lora, python) keep their labels; lora's value is a timestamp.
+    const labels = { ...f.constLabels, ...(f.labels.includes('engine') ? { engine: '0' } : {}) };
+    lines.push(sample(f.name, labels, f.name === 'vllm:lora_requests_info' ? w.timeMs / 1000 : 1));
+    return lines;
+  }
+  const value = valueOf(f.name, m, w);
+  if (!value) return []; // python_gc_*, http_requests_*: not modelled, left out
+  if (value.kind === 'value') {
+    lines.push(sample(f.name, base, value.value));
+    if (v1 && f.type === 'counter' && f.name.startsWith('vllm:'))
+      createdLines.push(sample(createdName, base, created));
+  } else if (value.kind === 'series') {
+    for (const [labels, n] of value.rows) lines.push(sample(f.name, { ...base, ...labels }, n));
+    // prometheus_client writes _created for its own counters, not for the GC collector's.
+    if (v1 && !f.name.startsWith('python_gc_')) {
+      for (const [labels] of value.rows)
+        createdLines.push(sample(createdName, { ...base, ...labels }, created));
+    }
+  } else {
+    const bounds = f.buckets ?? [];
+    const counts =
+      f.name === 'vllm:request_params_n'
+        ? bounds.map(() => value.h.count).concat(value.h.count)
+        : value.h.cumulativeAt(bounds);
+    bounds.forEach((b, i) => lines.push(sample(`${f.name}_bucket`, { ...base, le: leText(b) }, counts[i]!)));
+    lines.push(sample(`${f.name}_bucket`, { ...base, le: '+Inf' }, value.h.count));
+    lines.push(sample(`${f.name}_count`, base, value.h.count));
+    lines.push(
+      sample(`${f.name}_sum`, base, f.name === 'vllm:request_params_n' ? value.h.count : value.h.sum),
+    );
+    if (v1) createdLines.push(sample(createdName, base, created));
+  }
+  if (createdLines.length) lines.push(header(createdName, 'gauge', f.help), ...createdLines);
+  return lines;
+}
+
+/** Bucket bounds as prometheus_client labels them: floatToGoString of the float. */
+function leText(b: number): string {
+  return Number.isInteger(b) ? `${b}.0` : String(b);
+}
