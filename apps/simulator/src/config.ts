@@ -30,6 +30,10 @@ export const configSchema = {
     'First port of the simulated vLLM servers (one per vLLM container, consecutive); 0: ephemeral.',
     28001,
   ),
+  SIM_DOCKER_PORT: env.port(
+    'Loopback TCP port of the simulated Docker Engine API (also on <SIM_DATA_DIR>/docker.sock); 0: ephemeral.',
+    22375,
+  ),
   SIM_HOST_REFRESH_SECONDS: env.seconds('Real seconds between rewrites of the synthetic /proc and /sys.', 5, {
     min: 0.1,
     max: 300,

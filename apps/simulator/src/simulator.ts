@@ -14,6 +14,7 @@ import type { configSchema } from './config';
 import { Store } from './store';
 import { HostTreeWriter } from './upstreams/host-tree';
 import { GpuStateWriter } from './upstreams/nvidia-smi/state';
+import { DockerApi } from './upstreams/docker/server';
 import { VllmServers } from './upstreams/vllm/server';
 import { scenarioByName } from './world/scenarios';
 import { World } from './world/world';
@@ -44,6 +45,7 @@ export class Simulator {
   readonly hostTree: HostTreeWriter;
   readonly gpuState: GpuStateWriter;
   readonly vllm: VllmServers;
+  readonly docker: DockerApi;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -68,6 +70,13 @@ export class Simulator {
     this.hostTree = new HostTreeWriter(join(config.SIM_DATA_DIR, 'host'), this.world);
     this.gpuState = new GpuStateWriter(config.SIM_DATA_DIR, this.world, opts.nvidiaSmiScript);
     this.vllm = new VllmServers(this.world, config.HOST, config.SIM_VLLM_BASE_PORT);
+    this.docker = new DockerApi(
+      this.world,
+      join(config.SIM_DATA_DIR, 'docker.sock'),
+      config.HOST,
+      config.SIM_DOCKER_PORT,
+      () => new Map(this.vllm.endpoints().map((e) => [e.container, Number(new URL(e.url).port)])),
+    );
 
     const self: Collector = {
       name: 'world',
@@ -130,6 +139,7 @@ export class Simulator {
     every(this.config.SIM_TICK_SECONDS, () => this.tick());
     every(this.config.SIM_HOST_REFRESH_SECONDS, () => this.hostTree.write());
     await this.vllm.start();
+    await this.docker.start();
     return this.exporter.start();
   }
 
@@ -138,6 +148,7 @@ export class Simulator {
     this.timers = [];
     await this.exporter.stop();
     await this.vllm.stop();
+    await this.docker.stop();
     this.store.close();
   }
 }

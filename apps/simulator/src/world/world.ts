@@ -156,6 +156,17 @@ export interface HostState {
   rootDiskUsed: number;
 }
 
+/** A container lifecycle event, as Docker's /events reports them. */
+export interface WorldEvent {
+  readonly timeMs: number;
+  readonly container: string;
+  readonly action: string;
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
+/** How many events are kept for replay (/events?since=…). */
+const EVENT_HISTORY = 5000;
+
 /** USD per token charged through LiteLLM for self-hosted models (nominal internal prices). */
 const COST_PER_INPUT_TOKEN = 2e-7;
 const COST_PER_OUTPUT_TOKEN = 6e-7;
@@ -170,6 +181,8 @@ export class World {
   readonly models: ModelState[];
   readonly proxy: ProxyModelState[];
   readonly host: HostState;
+  /** Container events, oldest first (bounded). */
+  readonly events: WorldEvent[] = [];
   ticks = 0;
 
   constructor(
@@ -322,8 +335,33 @@ export class World {
     return daily * wave * noise * spike;
   }
 
-  /** Container and model status from the scenario's faults at the current time. */
+  private recordEvent(container: string, action: string, attributes?: Record<string, string>): void {
+    this.events.push({ timeMs: this.timeMs, container, action, ...(attributes ? { attributes } : {}) });
+    if (this.events.length > EVENT_HISTORY) this.events.splice(0, this.events.length - EVENT_HISTORY);
+  }
+
+  /** Container and model status from the scenario's faults, with the events of any change. */
   private applyStatus(): void {
+    const before = this.containers.map((c) => [c.status, c.health] as const);
+    this.applyFaults();
+    this.containers.forEach((c, i) => {
+      const [status, health] = before[i]!;
+      const name = c.spec.name;
+      if (status === 'running' && c.status !== 'running') {
+        this.recordEvent(name, 'die', { exitCode: String(c.exitCode) });
+        if (c.status === 'exited') this.recordEvent(name, 'stop');
+      }
+      if (status !== 'running' && c.status === 'running') {
+        if (status === 'restarting') this.recordEvent(name, 'restart');
+        this.recordEvent(name, 'start');
+      }
+      if (health !== c.health && (c.health === 'healthy' || c.health === 'unhealthy')) {
+        this.recordEvent(name, `health_status: ${c.health}`);
+      }
+    });
+  }
+
+  private applyFaults(): void {
     const f = this.faults;
     const sinceS = (this.timeMs - this.scenarioSinceMs) / 1000;
     for (const c of this.containers) {

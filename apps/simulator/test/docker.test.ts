@@ -1,0 +1,145 @@
+/** The simulated Docker Engine API, driven by dockerode (the real client library) over the unix socket. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import Docker from 'dockerode';
+import { put, startSimulator } from './helpers';
+
+const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
+
+/** Key paths with their JSON types, to compare shapes (not values) with the fixtures. */
+function shape(o: unknown, prefix = '', depth = 0): string[] {
+  if (o === null) return [`${prefix}:null`];
+  if (Array.isArray(o)) return [`${prefix}:array`];
+  if (typeof o !== 'object') return [`${prefix}:${typeof o}`];
+  return Object.entries(o as Record<string, unknown>).flatMap(([k, v]) =>
+    depth < 2 ? [`${prefix}.${k}`, ...shape(v, `${prefix}.${k}`, depth + 1)] : [`${prefix}.${k}`],
+  );
+}
+
+describe('simulated Docker Engine API', () => {
+  let s: Awaited<ReturnType<typeof startSimulator>>;
+  let docker: Docker;
+  beforeAll(async () => {
+    s = await startSimulator();
+    docker = new Docker({ socketPath: s.sim.docker.socketPath });
+    await put(`${s.url}/api/v1/clock`, '{"mode":"manual","time":"2025-11-18T14:35:00Z"}');
+  });
+  afterAll(async () => {
+    await s.stop();
+    s.cleanup();
+  });
+
+  it('answers ping and version, also on versioned paths and over TCP', async () => {
+    expect(String(await docker.ping())).toBe('OK');
+    expect((await docker.version()).ApiVersion).toBe('1.52');
+    const tcp = await fetch(`${s.sim.docker.tcpUrl}/v1.43/info`);
+    expect(((await tcp.json()) as { NCPU: number }).NCPU).toBe(224);
+  });
+
+  it('lists containers with the fixture summary shape, filtered by label and status', async () => {
+    const all = await docker.listContainers({ all: true });
+    expect(all).toHaveLength(15);
+    const real = fixture('docker-containers.json')[0];
+    const llama = all.find((c) => c.Names[0] === '/vllm-llama70b')!;
+    expect(shape(llama).filter((k) => !k.startsWith('.Labels.'))).toEqual(
+      shape(real).filter((k) => !k.startsWith('.Labels.')),
+    );
+    const vllm = await docker.listContainers({ filters: { label: ['vllm=true'] } });
+    expect(vllm.map((c) => c.Names[0]).sort()).toEqual([
+      '/vllm-embed',
+      '/vllm-llama70b',
+      '/vllm-llama8b',
+      '/vllm-mixtral',
+      '/vllm-qwen72b',
+    ]);
+    expect(llama.Labels['io.llmmon.mock']).toBe('true');
+  });
+
+  it('inspects with GPUs from DeviceRequests and a published port where the vLLM server answers', async () => {
+    const info = await docker.getContainer('vllm-llama70b').inspect();
+    const real = fixture('docker-inspect-vllm-llama70b.json');
+    const noLabels = (keys: string[]) => keys.filter((k) => !k.startsWith('.Config.Labels.'));
+    expect(noLabels(shape(info))).toEqual(noLabels(shape(real)));
+    expect(info.HostConfig.DeviceRequests![0]!.DeviceIDs).toEqual(['0', '1']);
+    const port = info.NetworkSettings.Ports['8000/tcp']![0]!.HostPort;
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    await expect(docker.getContainer('nope').inspect()).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('gives one-shot stats in the fixture shape, with pids limit 2^64-1 written exactly', async () => {
+    const stats = (await docker.getContainer('vllm-llama70b').stats({ stream: false })) as unknown as Record<
+      string,
+      unknown
+    >;
+    const real = fixture('docker-stats-vllm-llama70b.json');
+    expect(shape(stats).filter((k) => !k.startsWith('.memory_stats.stats'))).toEqual(
+      shape(real).filter((k) => !k.startsWith('.memory_stats.stats')),
+    );
+    const raw = await (
+      await fetch(`${s.sim.docker.tcpUrl}/containers/vllm-llama70b/stats?stream=false`)
+    ).text();
+    expect(raw).toContain('"limit":18446744073709551615');
+  });
+
+  it('serves multiplexed logs that dockerode demultiplexes, with tail and timestamps', async () => {
+    const buf = (await docker
+      .getContainer('vllm-llama70b')
+      .logs({ stdout: true, stderr: true, tail: 10, timestamps: true })) as unknown as Buffer;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const out: string[] = [];
+    stdout.on('data', (c: Buffer) => out.push(c.toString()));
+    stderr.on('data', (c: Buffer) => out.push(c.toString()));
+    // Feed the raw multiplexed bytes through dockerode's own demuxer.
+    const source = new PassThrough();
+    docker.modem.demuxStream(source, stdout, stderr);
+    source.end(buf);
+    await new Promise((r) => setImmediate(r));
+    const lines = out.join('').trim().split('\n');
+    expect(lines).toHaveLength(10);
+    expect(lines[0]).toMatch(/^2025-11-18T14:3\d:\d\d\.\d{9}Z (INFO|WARNING|ERROR)/);
+  });
+
+  it('follows logs as the simulated clock moves', async () => {
+    const stream = (await docker
+      .getContainer('litellm')
+      .logs({ stdout: true, stderr: true, follow: true, tail: 0 })) as unknown as NodeJS.ReadableStream & {
+      destroy(): void;
+    };
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    await put(`${s.url}/api/v1/clock`, '{"mode":"manual","time":"2025-11-18T14:36:00Z"}');
+    await new Promise((r) => setTimeout(r, 1200));
+    stream.destroy();
+    const text = Buffer.concat(chunks).toString();
+    // 60 s of a 5 s-period container: about a dozen new lines.
+    expect(text.match(/litellm:/g)?.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('streams events for restarts, in the fixture event shape', async () => {
+    const since = Math.floor(s.sim.world.timeMs / 1000);
+    await put(`${s.url}/api/v1/scenario`, '{"scenario":"container_restart_loop"}');
+    const twoMinutesLater = new Date(s.sim.world.timeMs + 120_000).toISOString();
+    await put(`${s.url}/api/v1/clock`, JSON.stringify({ mode: 'manual', time: twoMinutesLater }));
+    const until = Math.floor(s.sim.world.timeMs / 1000);
+    const res = await fetch(
+      `${s.sim.docker.tcpUrl}/events?since=${since}&until=${until}&filters=${encodeURIComponent('{"event":["die","start"]}')}`,
+    );
+    const events = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const real = readFileSync(join(FIXTURES, 'docker-events.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))[0];
+    expect(Object.keys(events[0]).sort()).toEqual(Object.keys(real).sort());
+    const llama8b = events.filter((e) => e.Actor.Attributes.name === 'vllm-llama8b');
+    expect(llama8b.filter((e) => e.Action === 'die')).toHaveLength(4); // every 30 s for 2 minutes
+    expect(llama8b.filter((e) => e.Action === 'die')[0].Actor.Attributes.exitCode).toBe('137');
+    expect((await docker.getContainer('vllm-llama8b').inspect()).RestartCount).toBe(4);
+    await put(`${s.url}/api/v1/scenario`, '{"scenario":"normal"}');
+  });
+});
