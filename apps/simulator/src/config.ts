@@ -34,6 +34,13 @@ export const configSchema = {
     'Loopback TCP port of the simulated Docker Engine API (also on <SIM_DATA_DIR>/docker.sock); 0: ephemeral.',
     22375,
   ),
+  SIM_LITELLM_PORT: env.port(
+    'Port of the simulated LiteLLM proxy (the real one listens on 4000); 0: ephemeral.',
+    24000,
+  ),
+  SIM_LITELLM_MASTER_KEY: env.secret(
+    'Master key the simulated LiteLLM proxy requires on /model/info and /health (default: sk-llmmon-simulator).',
+  ),
   SIM_HOST_REFRESH_SECONDS: env.seconds('Real seconds between rewrites of the synthetic /proc and /sys.', 5, {
     min: 0.1,
     max: 300,

@@ -15,6 +15,7 @@ import { Store } from './store';
 import { HostTreeWriter } from './upstreams/host-tree';
 import { GpuStateWriter } from './upstreams/nvidia-smi/state';
 import { DockerApi } from './upstreams/docker/server';
+import { LitellmServer } from './upstreams/litellm/server';
 import { VllmServers } from './upstreams/vllm/server';
 import { scenarioByName } from './world/scenarios';
 import { World } from './world/world';
@@ -46,6 +47,7 @@ export class Simulator {
   readonly gpuState: GpuStateWriter;
   readonly vllm: VllmServers;
   readonly docker: DockerApi;
+  readonly litellm: LitellmServer;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -76,6 +78,12 @@ export class Simulator {
       config.HOST,
       config.SIM_DOCKER_PORT,
       () => new Map(this.vllm.endpoints().map((e) => [e.container, Number(new URL(e.url).port)])),
+    );
+    this.litellm = new LitellmServer(
+      this.world,
+      config.HOST,
+      config.SIM_LITELLM_PORT,
+      config.SIM_LITELLM_MASTER_KEY ?? 'sk-llmmon-simulator',
     );
 
     const self: Collector = {
@@ -140,6 +148,7 @@ export class Simulator {
     every(this.config.SIM_HOST_REFRESH_SECONDS, () => this.hostTree.write());
     await this.vllm.start();
     await this.docker.start();
+    await this.litellm.start();
     return this.exporter.start();
   }
 
@@ -149,6 +158,7 @@ export class Simulator {
     await this.exporter.stop();
     await this.vllm.stop();
     await this.docker.stop();
+    await this.litellm.stop();
     this.store.close();
   }
 }

@@ -22,6 +22,7 @@ export async function startSimulator(
     SIM_START_TIME: '2025-11-18T14:30:00Z',
     SIM_VLLM_BASE_PORT: '0',
     SIM_DOCKER_PORT: '0',
+    SIM_LITELLM_PORT: '0',
     ...env,
   });
   // Run from sources, the simulator finds its bundled nvidia-smi shim in dist/.

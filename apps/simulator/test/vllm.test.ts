@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseExposition, type ParsedFamily } from '@llmmon/metrics-core';
-import { floatToGoString, pythonRepr } from '../src/upstreams/vllm/exposition';
+import { floatToGoString, pythonRepr } from '../src/upstreams/prometheus-client';
 import { put, startSimulator } from './helpers';
 
 const FIXTURES = join(__dirname, '../../../../shared/fixtures');

@@ -68,8 +68,18 @@ describe('world consistency over 10 simulated minutes', () => {
       expect(decreased).toEqual([]);
       // LiteLLM counted exactly the tokens the vLLM instances processed, model by model.
       w.models.forEach((m, i) => {
-        expect(w.proxy[i]!.promptTokens).toBe(m.promptTokens);
-        expect(w.proxy[i]!.completionTokens).toBe(m.generationTokens);
+        const p = w.proxy[i]!;
+        expect(p.promptTokens).toBe(m.promptTokens);
+        expect(p.completionTokens).toBe(m.generationTokens);
+        // The per-key split adds up to the model group's totals.
+        const sum = (k: 'requests' | 'failures' | 'promptTokens' | 'completionTokens') =>
+          p.keys.reduce((a, x) => a + x[k], 0);
+        expect([sum('requests'), sum('failures'), sum('promptTokens'), sum('completionTokens')]).toEqual([
+          p.requests,
+          p.failures,
+          p.promptTokens,
+          p.completionTokens,
+        ]);
       });
       const served = w.models.reduce((s, m) => s + m.e2e.count, 0);
       if (scenario !== 'maintenance') expect(served).toBeGreaterThan(50);

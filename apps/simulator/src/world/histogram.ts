@@ -66,3 +66,8 @@ export const ITERATION_BUCKETS = union(
   [1, 2, 4, ...Array.from({ length: 31 }, (_, i) => 16 + i * 8)],
   [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384],
 );
+/** LiteLLM's latency buckets (proxy, API call, first token, overhead, per output token). */
+export const LITELLM_LATENCY_BUCKETS = [
+  0.005, 0.00625, 0.0125, 0.025, 0.05, 0.1, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 6.5,
+  7.0, 7.5, 8.0, 8.5, 9.0, 9.5, 10.0, 15.0, 20.0, 25.0, 30.0, 60.0, 120.0, 180.0, 240.0, 300.0,
+];

@@ -65,6 +65,9 @@ export interface VllmSpec {
   /** Mean tokens per request. */
   readonly promptTokens: number;
   readonly generationTokens: number;
+  /** Internal prices configured in LiteLLM (USD per token); none for some models. */
+  readonly inputCostPerToken?: number;
+  readonly outputCostPerToken?: number;
 }
 
 export const VLLM: readonly VllmSpec[] = [
@@ -72,6 +75,8 @@ export const VLLM: readonly VllmSpec[] = [
     container: 'vllm-llama70b',
     model: 'meta-llama/Llama-3.1-70B-Instruct',
     alias: 'llama-3.1-70b',
+    inputCostPerToken: 2.5e-7,
+    outputCostPerToken: 7.5e-7,
     kind: 'chat',
     version: 'v0.11.0',
     gpus: [0, 1],
@@ -85,6 +90,8 @@ export const VLLM: readonly VllmSpec[] = [
     container: 'vllm-mixtral',
     model: 'mistralai/Mixtral-8x7B-Instruct-v0.1',
     alias: 'mixtral-8x7b',
+    inputCostPerToken: 1.5e-7,
+    outputCostPerToken: 4.5e-7,
     kind: 'chat',
     version: 'v0.6.6',
     gpus: [2, 3],
@@ -98,6 +105,8 @@ export const VLLM: readonly VllmSpec[] = [
     container: 'vllm-qwen72b',
     model: 'Qwen/Qwen2.5-72B-Instruct',
     alias: 'qwen2.5-72b',
+    inputCostPerToken: 2.5e-7,
+    outputCostPerToken: 7.5e-7,
     kind: 'chat',
     version: 'v0.10.2',
     gpus: [4, 5],
@@ -254,3 +263,48 @@ export const CONTAINERS: readonly ContainerSpec[] = [
 
 /** The server's normal request rate: 15 a minute (SPEC: 10–20). */
 export const BASE_REQUESTS_PER_SECOND = 15 / 60;
+
+/** LiteLLM virtual keys the traffic comes through (bounded: a handful, as on a real server). */
+export interface ApiKeySpec {
+  readonly alias: string;
+  readonly team: string;
+  readonly teamAlias: string;
+  readonly user: string;
+  readonly clientIp: string;
+  readonly userAgent: string;
+  readonly share: number;
+  readonly maxBudgetUsd: number;
+}
+
+export const API_KEYS: readonly ApiKeySpec[] = [
+  {
+    alias: 'open-webui-prod',
+    team: '3f1c2a9e-6b7d-4c1e-9a0f-5d2b8e7c4a11',
+    teamAlias: 'ml-platform',
+    user: 'default_user_id',
+    clientIp: '172.18.0.30',
+    userAgent: 'OpenAI/Python 1.109.1',
+    share: 0.7,
+    maxBudgetUsd: 2000,
+  },
+  {
+    alias: 'jupyter-research',
+    team: '8a2d4f60-1c3b-4e5a-9d7f-2b6c8e0a1f35',
+    teamAlias: 'research',
+    user: 'u-research-01',
+    clientIp: '172.18.0.31',
+    userAgent: 'python-httpx/0.28.1',
+    share: 0.2,
+    maxBudgetUsd: 500,
+  },
+  {
+    alias: 'batch-eval',
+    team: '3f1c2a9e-6b7d-4c1e-9a0f-5d2b8e7c4a11',
+    teamAlias: 'ml-platform',
+    user: 'svc-batch',
+    clientIp: '10.20.0.15',
+    userAgent: 'curl/8.5.0',
+    share: 0.1,
+    maxBudgetUsd: 300,
+  },
+];

@@ -7,6 +7,7 @@
 import {
   E2E_BUCKETS,
   Histogram,
+  LITELLM_LATENCY_BUCKETS,
   ITERATION_BUCKETS,
   ITL_BUCKETS,
   PHASE_BUCKETS,
@@ -14,6 +15,7 @@ import {
   TTFT_BUCKETS,
 } from './histogram';
 import {
+  API_KEYS,
   BASE_REQUESTS_PER_SECOND,
   CONTAINERS,
   GPU,
@@ -120,6 +122,20 @@ export interface ModelState {
   carry: number;
 }
 
+/** What LiteLLM counted for one model group through one virtual key. */
+export interface ProxyKeyState {
+  requests: number;
+  failures: number;
+  promptTokens: number;
+  completionTokens: number;
+  spendUsd: number;
+  totalLatency: Histogram;
+  apiLatency: Histogram;
+  timeToFirstToken: Histogram;
+  overhead: Histogram;
+  perOutputToken: Histogram;
+}
+
 export interface ProxyModelState {
   readonly alias: string;
   readonly model: string;
@@ -129,6 +145,8 @@ export interface ProxyModelState {
   completionTokens: number;
   spendUsd: number;
   latency: Histogram;
+  /** The same traffic split by virtual key (API_KEYS order). */
+  readonly keys: ProxyKeyState[];
 }
 
 export interface HostState {
@@ -166,10 +184,6 @@ export interface WorldEvent {
 
 /** How many events are kept for replay (/events?since=…). */
 const EVENT_HISTORY = 5000;
-
-/** USD per token charged through LiteLLM for self-hosted models (nominal internal prices). */
-const COST_PER_INPUT_TOKEN = 2e-7;
-const COST_PER_OUTPUT_TOKEN = 6e-7;
 
 export class World {
   timeMs: number;
@@ -262,6 +276,18 @@ export class World {
       completionTokens: 0,
       spendUsd: 0,
       latency: new Histogram(E2E_BUCKETS),
+      keys: API_KEYS.map(() => ({
+        requests: 0,
+        failures: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        spendUsd: 0,
+        totalLatency: new Histogram(LITELLM_LATENCY_BUCKETS),
+        apiLatency: new Histogram(LITELLM_LATENCY_BUCKETS),
+        timeToFirstToken: new Histogram(LITELLM_LATENCY_BUCKETS),
+        overhead: new Histogram(LITELLM_LATENCY_BUCKETS),
+        perOutputToken: new Histogram(LITELLM_LATENCY_BUCKETS),
+      })),
     }));
     const ticksSinceBoot = Math.max(0, uptime) * 100;
     this.host = {
@@ -441,11 +467,14 @@ export class World {
       let e2eSum = 0;
       for (let r = 0; r < n; r++) {
         const id = m.served++;
+        const viaKey = proxy.keys[pickKey(uniform(this.seed, key, id, 10))]!;
         proxy.requests++;
+        viaKey.requests++;
         const failed = m.status !== 'ready' || uniform(this.seed, key, id, 7) < s.error_rate;
         if (failed) {
           // Rejected before any token is processed (no healthy deployment, upstream error).
           proxy.failures++;
+          viaKey.failures++;
           continue;
         }
         const prompt = Math.max(
@@ -485,10 +514,20 @@ export class World {
         if (gen > 1) m.iterationTokens.observe(Math.max(1, m.running), gen - 1);
         m.prefixCacheHits += Math.round(prompt * 0.31);
         if (uniform(this.seed, key, id, 6) < 0.002 * load) m.preemptions++;
+        const spend = prompt * (m.spec.inputCostPerToken ?? 0) + gen * (m.spec.outputCostPerToken ?? 0);
+        const overhead = 0.008 + 0.004 * uniform(this.seed, key, id, 11);
         proxy.promptTokens += prompt;
         proxy.completionTokens += gen;
-        proxy.spendUsd += prompt * COST_PER_INPUT_TOKEN + gen * COST_PER_OUTPUT_TOKEN;
-        proxy.latency.observe(e2e + 0.012);
+        proxy.spendUsd += spend;
+        proxy.latency.observe(e2e + overhead);
+        viaKey.promptTokens += prompt;
+        viaKey.completionTokens += gen;
+        viaKey.spendUsd += spend;
+        viaKey.totalLatency.observe(e2e + overhead);
+        viaKey.apiLatency.observe(e2e);
+        viaKey.timeToFirstToken.observe(ttft);
+        viaKey.overhead.observe(overhead);
+        if (gen > 0) viaKey.perOutputToken.observe(e2e / gen);
       }
       // Little's law: requests in flight ≈ arrival rate × time in system.
       const meanE2e = n > 0 ? e2eSum / n : s.latency_multiplier * 9;
@@ -614,6 +653,16 @@ export class World {
       c.pids = c.spec.vllm ? 180 : 30;
     }
   }
+}
+
+/** Which virtual key a request came through, by the keys' traffic shares. */
+function pickKey(u: number): number {
+  let acc = 0;
+  for (const [i, k] of API_KEYS.entries()) {
+    acc += k.share;
+    if (u < acc) return i;
+  }
+  return API_KEYS.length - 1;
 }
 
 function clamp(x: number, lo: number, hi: number): number {

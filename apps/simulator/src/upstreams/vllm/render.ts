@@ -1,7 +1,7 @@
 import type { Histogram } from '../../world/histogram';
 import type { ModelState, World } from '../../world/world';
 import { V0_FAMILIES, V1_FAMILIES, type VllmFamily } from './families';
-import { header, sample } from './exposition';
+import { header, sample } from '../prometheus-client';
 
 /** V1-style metrics (engine label, _created series) from 0.10 on; V0 style before. */
 export function isV1(version: string): boolean {

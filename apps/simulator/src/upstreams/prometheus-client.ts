@@ -1,5 +1,5 @@
 /**
- * The text format as Python's prometheus_client writes it (what vLLM serves): labels sorted,
+ * The text format as Python's prometheus_client writes it (what vLLM and LiteLLM serve): labels sorted,
  * floats as Python's repr passed through floatToGoString (`184392.0`, `3.67820325e+08`, and
  * its `1.38123597824e+011` quirk), `+Inf`, and `_created` gauges beside counters and
  * histograms in single-process mode. Written here, apart from the exporters' parser, so a

@@ -1,0 +1,153 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { safeEqual } from '@llmmon/metrics-core';
+import { VLLM } from '../../world/layout';
+import type { World } from '../../world/world';
+import { MODEL_INFO_TEMPLATE } from './model-info-template';
+import { apiBase, modelId, renderLitellmMetrics } from './render';
+
+export const LITELLM_VERSION = '1.79.1';
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** `GET /model/info`: every model group with its deployment, mode and prices. */
+export function modelInfo() {
+  return {
+    data: VLLM.map((v) => {
+      const t = structuredClone(MODEL_INFO_TEMPLATE) as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const model = `hosted_vllm/${v.model}`;
+      t['model_name'] = v.alias;
+      Object.assign(t['litellm_params'], {
+        api_base: apiBase(v.container),
+        model,
+        input_cost_per_token: v.inputCostPerToken ?? null,
+        output_cost_per_token: v.outputCostPerToken ?? null,
+      });
+      if (v.inputCostPerToken === undefined) {
+        delete t['litellm_params'].input_cost_per_token;
+        delete t['litellm_params'].output_cost_per_token;
+      }
+      Object.assign(t['model_info'], {
+        id: modelId(v.alias),
+        key: model,
+        mode: v.kind,
+        max_input_tokens: v.maxModelLen,
+        input_cost_per_token: v.inputCostPerToken ?? 0,
+        output_cost_per_token: v.outputCostPerToken ?? 0,
+      });
+      return t;
+    }),
+  };
+}
+
+/**
+ * The LiteLLM proxy's admin surface: /model/info and /health need the master key (Bearer),
+ * /health/readiness, /health/liveliness and /metrics do not, as on the real proxy.
+ */
+export class LitellmServer {
+  private server: Server | undefined;
+  url: string | undefined;
+
+  constructor(
+    private readonly world: World,
+    private readonly host: string,
+    private readonly port: number,
+    private readonly masterKey: string,
+  ) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    this.server.listen(this.port, this.host);
+    await once(this.server, 'listening');
+    const host = this.host === '0.0.0.0' ? '127.0.0.1' : this.host;
+    this.url = `http://${host}:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    await new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
+    });
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const header = req.headers['authorization'] ?? req.headers['x-litellm-api-key'] ?? '';
+    const token = String(header).replace(/^Bearer\s+/i, '');
+    return token !== '' && safeEqual(token, this.masterKey);
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0];
+    const w = this.world;
+    const litellm = w.container('litellm')!;
+    if (litellm.status !== 'running') {
+      req.socket.destroy();
+      return;
+    }
+    if (path === '/health/liveliness' || path === '/health/liveness') return json(res, 200, "I'm alive!");
+    if (path === '/health/readiness') {
+      return json(res, 200, {
+        status: 'connected',
+        db: 'connected',
+        cache: null,
+        litellm_version: LITELLM_VERSION,
+        success_callbacks: ['langfuse', 'prometheus', '_PROXY_track_cost_callback', 'ServiceLogging'],
+        use_aiohttp_transport: true,
+        last_updated: new Date(w.timeMs).toISOString().replace('Z', ''),
+      });
+    }
+    if (path === '/metrics') {
+      const text = renderLitellmMetrics(w);
+      res.writeHead(200, {
+        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(text);
+      return;
+    }
+    if (path === '/model/info' || path === '/health') {
+      if (!this.authorized(req)) {
+        return json(res, 401, {
+          error: {
+            message: 'Authentication Error, No api key passed in.',
+            type: 'auth_error',
+            param: 'None',
+            code: '401',
+          },
+        });
+      }
+      if (path === '/model/info') return json(res, 200, modelInfo());
+      const healthy: unknown[] = [];
+      const unhealthy: unknown[] = [];
+      for (const v of VLLM) {
+        const m = w.models.find((x) => x.spec.container === v.container)!;
+        const entry = {
+          api_base: apiBase(v.container),
+          model: `hosted_vllm/${v.model}`,
+          ...(v.kind === 'embedding' ? { mode: 'embedding' } : {}),
+        };
+        if (m.status === 'ready' || m.status === 'draining') healthy.push(entry);
+        else {
+          unhealthy.push({
+            ...entry,
+            error: `litellm.APIConnectionError: Hosted_vllmException - Cannot connect to host ${v.container}:8000 ssl:default [Connect call failed]\nReceived Model Group=${v.alias}\nAvailable Model Group Fallbacks=None`,
+          });
+        }
+      }
+      return json(res, 200, {
+        healthy_endpoints: healthy,
+        unhealthy_endpoints: unhealthy,
+        healthy_count: healthy.length,
+        unhealthy_count: unhealthy.length,
+      });
+    }
+    json(res, 404, { detail: 'Not Found' });
+  }
+}

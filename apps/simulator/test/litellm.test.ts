@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseExposition, type ParsedFamily } from '@llmmon/metrics-core';
+import { put, startSimulator } from './helpers';
+
+const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const KEY = 'sk-llmmon-simulator';
+
+/** Family → type and label keys per sample name (the contract with the real proxy). */
+function contract(families: Map<string, ParsedFamily>) {
+  return Object.fromEntries(
+    [...families.values()].map((f) => {
+      const samples: Record<string, Set<string>> = {};
+      for (const s of f.samples) (samples[s.name] ??= new Set()).add(Object.keys(s.labels).sort().join(','));
+      return [
+        f.name,
+        {
+          type: f.type,
+          samples: Object.fromEntries(
+            Object.entries(samples).map(([k, v]) => [k, [...v].sort().join(' | ')]),
+          ),
+        },
+      ];
+    }),
+  );
+}
+
+/** Key paths and JSON types, two levels deep. */
+function shape(o: unknown, prefix = '', depth = 0): string[] {
+  if (o === null) return [`${prefix}:null`];
+  if (Array.isArray(o))
+    return [`${prefix}:array`, ...(o.length && depth < 3 ? shape(o[0], `${prefix}[]`, depth + 1) : [])];
+  if (typeof o !== 'object') return [`${prefix}:${typeof o}`];
+  return Object.entries(o as Record<string, unknown>).flatMap(([k, v]) => [
+    `${prefix}.${k}`,
+    ...(depth < 3 ? shape(v, `${prefix}.${k}`, depth + 1) : []),
+  ]);
+}
+
+describe('simulated LiteLLM proxy', () => {
+  let s: Awaited<ReturnType<typeof startSimulator>>;
+  let url: string;
+  const auth = { authorization: `Bearer ${KEY}` };
+  beforeAll(async () => {
+    s = await startSimulator({ SIM_SCENARIO: 'degraded' });
+    url = s.sim.litellm.url!;
+    await put(`${s.url}/api/v1/clock`, '{"mode":"manual","time":"2025-11-18T15:00:00Z"}');
+  });
+  afterAll(async () => {
+    await s.stop();
+    s.cleanup();
+  });
+
+  it('serves /metrics with the families, types and label keys of the fixture', async () => {
+    const ours = contract(parseExposition(await (await fetch(`${url}/metrics`)).text()));
+    const real = contract(parseExposition(fixture('litellm-metrics.txt')));
+    expect(ours).toEqual(real);
+  });
+
+  it('counts in /metrics exactly what the world routed, per model group', async () => {
+    const f = parseExposition(await (await fetch(`${url}/metrics`)).text());
+    const sum = (name: string, model: string, key = 'requested_model') =>
+      f
+        .get(name)!
+        .samples.filter((x) => x.name === name && x.labels[key] === model)
+        .reduce((a, x) => a + x.value, 0);
+    for (const p of s.sim.world.proxy) {
+      const vllm = s.sim.world.models.find((m) => m.spec.alias === p.alias)!;
+      expect(sum('litellm_input_tokens_metric_total', p.alias)).toBe(vllm.promptTokens);
+      expect(sum('litellm_output_tokens_metric_total', p.alias)).toBe(vllm.generationTokens);
+      expect(sum('litellm_proxy_total_requests_metric_total', p.alias)).toBe(p.requests);
+      expect(sum('litellm_proxy_failed_requests_metric_total', p.alias)).toBe(p.failures);
+    }
+    // Several virtual keys: the cardinality the exporter must fold away.
+    const keys = new Set(
+      f.get('litellm_requests_metric_total')!.samples.map((x) => x.labels['hashed_api_key']),
+    );
+    expect(keys.size).toBe(3);
+  });
+
+  it('answers /model/info and /health in the fixture shapes, behind the master key', async () => {
+    expect((await fetch(`${url}/model/info`)).status).toBe(401);
+    const info = await (await fetch(`${url}/model/info`, { headers: auth })).json();
+    const real = JSON.parse(fixture('litellm-model-info.json'));
+    expect(shape(info)).toEqual(shape(real));
+    expect((info as { data: { model_name: string }[] }).data.map((d) => d.model_name)).toEqual(
+      real.data.map((d: { model_name: string }) => d.model_name),
+    );
+    const health = await (await fetch(`${url}/health`, { headers: auth })).json();
+    expect(Object.keys(health as object).sort()).toEqual(
+      Object.keys(JSON.parse(fixture('litellm-health.json'))).sort(),
+    );
+    expect(await (await fetch(`${url}/health/liveliness`)).json()).toBe("I'm alive!");
+    const ready = await (await fetch(`${url}/health/readiness`)).json();
+    expect(Object.keys(ready as object).sort()).toEqual(
+      Object.keys(JSON.parse(fixture('litellm-health-readiness.json'))).sort(),
+    );
+  });
+
+  it('reports a failed model as an unhealthy endpoint and a complete outage', async () => {
+    await put(`${s.url}/api/v1/scenario`, '{"scenario":"model_load_failure"}');
+    const health = (await (await fetch(`${url}/health`, { headers: auth })).json()) as {
+      unhealthy_endpoints: { api_base: string; error: string }[];
+      unhealthy_count: number;
+    };
+    expect(health.unhealthy_count).toBe(1);
+    expect(health.unhealthy_endpoints[0]!.api_base).toBe('http://vllm-qwen72b:8000/v1');
+    const f = parseExposition(await (await fetch(`${url}/metrics`)).text());
+    const state = f
+      .get('litellm_deployment_state')!
+      .samples.find((x) => x.labels['litellm_model_name'] === 'Qwen/Qwen2.5-72B-Instruct');
+    expect(state!.value).toBe(2);
+  });
+});
