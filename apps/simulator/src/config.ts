@@ -41,6 +41,17 @@ export const configSchema = {
   SIM_LITELLM_MASTER_KEY: env.secret(
     'Master key the simulated LiteLLM proxy requires on /model/info and /health (default: sk-llmmon-simulator).',
   ),
+  SIM_LANGFUSE_PORT: env.port(
+    'Port of the simulated Langfuse web/API (the real one listens on 3000); 0: ephemeral.',
+    23300,
+  ),
+  SIM_LANGFUSE_PUBLIC_KEY: env.string(
+    'Langfuse project public key the simulated API accepts (basic auth user).',
+    'pk-lf-llmmon-sim',
+  ),
+  SIM_LANGFUSE_SECRET_KEY: env.secret(
+    'Langfuse project secret key the simulated API accepts (default: sk-lf-llmmon-sim).',
+  ),
   SIM_HOST_REFRESH_SECONDS: env.seconds('Real seconds between rewrites of the synthetic /proc and /sys.', 5, {
     min: 0.1,
     max: 300,

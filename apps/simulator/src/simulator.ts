@@ -15,6 +15,7 @@ import { Store } from './store';
 import { HostTreeWriter } from './upstreams/host-tree';
 import { GpuStateWriter } from './upstreams/nvidia-smi/state';
 import { DockerApi } from './upstreams/docker/server';
+import { LangfuseServer } from './upstreams/langfuse/server';
 import { LitellmServer } from './upstreams/litellm/server';
 import { VllmServers } from './upstreams/vllm/server';
 import { scenarioByName } from './world/scenarios';
@@ -48,6 +49,7 @@ export class Simulator {
   readonly vllm: VllmServers;
   readonly docker: DockerApi;
   readonly litellm: LitellmServer;
+  readonly langfuse: LangfuseServer;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -84,6 +86,13 @@ export class Simulator {
       config.HOST,
       config.SIM_LITELLM_PORT,
       config.SIM_LITELLM_MASTER_KEY ?? 'sk-llmmon-simulator',
+    );
+    this.langfuse = new LangfuseServer(
+      this.world,
+      config.HOST,
+      config.SIM_LANGFUSE_PORT,
+      config.SIM_LANGFUSE_PUBLIC_KEY,
+      config.SIM_LANGFUSE_SECRET_KEY ?? 'sk-lf-llmmon-sim',
     );
 
     const self: Collector = {
@@ -149,6 +158,7 @@ export class Simulator {
     await this.vllm.start();
     await this.docker.start();
     await this.litellm.start();
+    await this.langfuse.start();
     return this.exporter.start();
   }
 
@@ -159,6 +169,7 @@ export class Simulator {
     await this.vllm.stop();
     await this.docker.stop();
     await this.litellm.stop();
+    await this.langfuse.stop();
     this.store.close();
   }
 }

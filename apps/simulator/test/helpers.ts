@@ -23,6 +23,7 @@ export async function startSimulator(
     SIM_VLLM_BASE_PORT: '0',
     SIM_DOCKER_PORT: '0',
     SIM_LITELLM_PORT: '0',
+    SIM_LANGFUSE_PORT: '0',
     ...env,
   });
   // Run from sources, the simulator finds its bundled nvidia-smi shim in dist/.

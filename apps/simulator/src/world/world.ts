@@ -174,6 +174,37 @@ export interface HostState {
   rootDiskUsed: number;
 }
 
+/** One request as Langfuse traced it (LiteLLM's langfuse callback logs every request). */
+export interface RequestRecord {
+  /** Request number within its model (unique with the container name). */
+  readonly id: number;
+  readonly container: string;
+  readonly timeMs: number;
+  readonly keyIndex: number;
+  /** End user (bounded pool) and their chat session. */
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly latencySeconds: number;
+  readonly costUsd: number;
+  readonly failed: boolean;
+}
+
+/** Per day and model, what Langfuse's daily metrics report. */
+export interface DailyUsage {
+  traces: number;
+  observations: number;
+  inputUsage: number;
+  outputUsage: number;
+  costUsd: number;
+}
+
+/** How many recent requests Langfuse's API can page through, and how many days it keeps. */
+export const TRACE_HISTORY = 10_000;
+export const DAILY_HISTORY_DAYS = 90;
+const USERS = 200;
+
 /** A container lifecycle event, as Docker's /events reports them. */
 export interface WorldEvent {
   readonly timeMs: number;
@@ -197,6 +228,10 @@ export class World {
   readonly host: HostState;
   /** Container events, oldest first (bounded). */
   readonly events: WorldEvent[] = [];
+  /** Recent requests, oldest first (bounded to TRACE_HISTORY): Langfuse's traces. */
+  readonly requests: RequestRecord[] = [];
+  /** Date (YYYY-MM-DD, UTC) → model → usage: Langfuse's daily metrics. */
+  readonly daily = new Map<string, Map<string, DailyUsage>>();
   ticks = 0;
 
   constructor(
@@ -361,6 +396,53 @@ export class World {
     return daily * wave * noise * spike;
   }
 
+  private recordRequest(
+    m: ModelState,
+    id: number,
+    keyIndex: number,
+    promptTokens: number,
+    completionTokens: number,
+    latencySeconds: number,
+    costUsd: number,
+    failed: boolean,
+  ): void {
+    const key = keyOf(m.spec.container);
+    const user = Math.floor(uniform(this.seed, key, id, 12) ** 2 * USERS); // a few heavy users, a long tail
+    // A session is a user's conversation: it changes every ~20 minutes.
+    const session = hash32(this.seed, user, Math.floor(this.timeMs / 1_200_000))
+      .toString(16)
+      .padStart(8, '0');
+    this.requests.push({
+      id,
+      container: m.spec.container,
+      timeMs: this.timeMs,
+      keyIndex,
+      userId: `u_${1000 + user}`,
+      sessionId: `sess-${session}`,
+      promptTokens,
+      completionTokens,
+      latencySeconds,
+      costUsd,
+      failed,
+    });
+    if (this.requests.length > TRACE_HISTORY * 1.1)
+      this.requests.splice(0, this.requests.length - TRACE_HISTORY);
+    const day = new Date(this.timeMs).toISOString().slice(0, 10);
+    let models = this.daily.get(day);
+    if (!models) {
+      this.daily.set(day, (models = new Map()));
+      if (this.daily.size > DAILY_HISTORY_DAYS) this.daily.delete(this.daily.keys().next().value!);
+    }
+    const name = failed ? '' : m.spec.model; // failed calls carry no model usage
+    const u = models.get(name) ?? { traces: 0, observations: 0, inputUsage: 0, outputUsage: 0, costUsd: 0 };
+    u.traces++;
+    u.observations += failed ? 1 : 2; // the request span and its generation
+    u.inputUsage += promptTokens;
+    u.outputUsage += completionTokens;
+    u.costUsd += costUsd;
+    models.set(name, u);
+  }
+
   private recordEvent(container: string, action: string, attributes?: Record<string, string>): void {
     this.events.push({ timeMs: this.timeMs, container, action, ...(attributes ? { attributes } : {}) });
     if (this.events.length > EVENT_HISTORY) this.events.splice(0, this.events.length - EVENT_HISTORY);
@@ -475,6 +557,7 @@ export class World {
           // Rejected before any token is processed (no healthy deployment, upstream error).
           proxy.failures++;
           viaKey.failures++;
+          this.recordRequest(m, id, keyIndexOf(proxy, viaKey), 0, 0, 0.05, 0, true);
           continue;
         }
         const prompt = Math.max(
@@ -528,6 +611,7 @@ export class World {
         viaKey.timeToFirstToken.observe(ttft);
         viaKey.overhead.observe(overhead);
         if (gen > 0) viaKey.perOutputToken.observe(e2e / gen);
+        this.recordRequest(m, id, keyIndexOf(proxy, viaKey), prompt, gen, e2e + overhead, spend, false);
       }
       // Little's law: requests in flight ≈ arrival rate × time in system.
       const meanE2e = n > 0 ? e2eSum / n : s.latency_multiplier * 9;
@@ -654,6 +738,8 @@ export class World {
     }
   }
 }
+
+const keyIndexOf = (p: ProxyModelState, k: ProxyKeyState) => p.keys.indexOf(k);
 
 /** Which virtual key a request came through, by the keys' traffic shares. */
 function pickKey(u: number): number {
