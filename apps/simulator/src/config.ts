@@ -52,6 +52,12 @@ export const configSchema = {
   SIM_LANGFUSE_SECRET_KEY: env.secret(
     'Langfuse project secret key the simulated API accepts (default: sk-lf-llmmon-sim).',
   ),
+  SIM_LOKI_URL: env.url(
+    'Loki to push every simulated container log line to (e.g. http://127.0.0.1:23002); unset: no pushing.',
+  ),
+  SIM_LOKI_TENANT: env.string('X-Scope-OrgID header for a multi-tenant Loki.'),
+  SIM_LOKI_PUSH_SECONDS: env.seconds('Real seconds between pushes to Loki.', 1, { min: 0.05, max: 60 }),
+  SIM_LOKI_BATCH_LINES: env.int('Most log lines per push.', 1000, { min: 1, max: 100_000 }),
   SIM_HOST_REFRESH_SECONDS: env.seconds('Real seconds between rewrites of the synthetic /proc and /sys.', 5, {
     min: 0.1,
     max: 300,

@@ -17,6 +17,7 @@ import { GpuStateWriter } from './upstreams/nvidia-smi/state';
 import { DockerApi } from './upstreams/docker/server';
 import { LangfuseServer } from './upstreams/langfuse/server';
 import { LitellmServer } from './upstreams/litellm/server';
+import { LokiPusher } from './upstreams/loki/pusher';
 import { VllmServers } from './upstreams/vllm/server';
 import { scenarioByName } from './world/scenarios';
 import { World } from './world/world';
@@ -34,6 +35,18 @@ const ticks = counter(
   'llmmon_simulator_world_steps_total',
   'World steps computed (each at most 5 simulated seconds).',
 );
+const lokiSent = counter('llmmon_simulator_loki_lines_sent_total', 'Log lines Loki accepted.');
+const lokiDropped = counter(
+  'llmmon_simulator_loki_lines_dropped_total',
+  'Log lines given up on, by reason (rejected, buffer_full, future).',
+  ['reason'],
+);
+const lokiFailures = counter(
+  'llmmon_simulator_loki_push_failures_total',
+  'Pushes to Loki that failed and will be retried, by kind.',
+  ['kind'],
+);
+const lokiBuffered = gauge('llmmon_simulator_loki_buffered_lines', 'Log lines waiting to be pushed to Loki.');
 
 /**
  * The simulator process: world, clock, store, control API, and the upstream renderers that
@@ -50,6 +63,7 @@ export class Simulator {
   readonly docker: DockerApi;
   readonly litellm: LitellmServer;
   readonly langfuse: LangfuseServer;
+  readonly loki: LokiPusher | undefined;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -94,11 +108,34 @@ export class Simulator {
       config.SIM_LANGFUSE_PUBLIC_KEY,
       config.SIM_LANGFUSE_SECRET_KEY ?? 'sk-lf-llmmon-sim',
     );
+    this.loki = config.SIM_LOKI_URL
+      ? new LokiPusher(
+          this.world,
+          {
+            url: config.SIM_LOKI_URL,
+            tenant: config.SIM_LOKI_TENANT,
+            intervalMs: config.SIM_LOKI_PUSH_SECONDS * 1000,
+            batchLines: config.SIM_LOKI_BATCH_LINES,
+            timeoutMs: 5_000,
+            maxBufferLines: 50_000,
+          },
+          logger,
+          now,
+        )
+      : undefined;
 
     const self: Collector = {
       name: 'world',
-      metrics: [info, simTime, speed, ticks],
+      metrics: [info, simTime, speed, ticks, lokiSent, lokiDropped, lokiFailures, lokiBuffered],
       collect: (out) => {
+        if (this.loki) {
+          out.add(lokiSent, this.loki.sent.lines);
+          for (const reason of ['rejected', 'buffer_full', 'future']) {
+            out.add(lokiDropped, { reason }, this.loki.dropped.get(reason) ?? 0);
+          }
+          for (const [kind, n] of this.loki.failures) out.add(lokiFailures, { kind }, n);
+          out.add(lokiBuffered, this.loki.buffered);
+        }
         out.add(
           info,
           {
@@ -133,6 +170,7 @@ export class Simulator {
   tick(): void {
     this.world.advanceTo(this.clock.now());
     this.gpuState.write();
+    this.loki?.collect();
   }
 
   async start(): Promise<{ url: string; port: number }> {
@@ -159,11 +197,13 @@ export class Simulator {
     await this.docker.start();
     await this.litellm.start();
     await this.langfuse.start();
+    this.loki?.start();
     return this.exporter.start();
   }
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    this.loki?.stop();
     this.timers = [];
     await this.exporter.stop();
     await this.vllm.stop();

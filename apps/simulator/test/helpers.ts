@@ -17,6 +17,7 @@ export async function startSimulator(
     HOST: '127.0.0.1',
     PORT: '0',
     ADMIN_TOKEN,
+    SCRAPE_CACHE_SECONDS: '0',
     SIM_DATA_DIR: dataDir,
     SIM_CLOCK: 'manual',
     SIM_START_TIME: '2025-11-18T14:30:00Z',

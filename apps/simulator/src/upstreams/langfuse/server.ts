@@ -142,14 +142,12 @@ export class LangfuseServer {
           const first = new Map<string, RequestRecord>();
           for (const r of this.world.requests)
             if (r.timeMs >= from && r.timeMs <= to && !first.has(r.sessionId)) first.set(r.sessionId, r);
-          const sessions = [...first.values()]
-            .reverse()
-            .map((r) => ({
-              id: r.sessionId,
-              createdAt: iso(r.timeMs),
-              projectId: PROJECT,
-              environment: 'default',
-            }));
+          const sessions = [...first.values()].reverse().map((r) => ({
+            id: r.sessionId,
+            createdAt: iso(r.timeMs),
+            projectId: PROJECT,
+            environment: 'default',
+          }));
           return json(res, 200, paginate(sessions, q));
         }
         default:
