@@ -99,7 +99,11 @@ async function main() {
   say(`starting system exporter on ${exporterUrl} (host: ${hostSource}) …`);
   const hostPaths =
     hostSource === 'simulated'
-      ? { PROCFS_PATH: join(simDir, 'host/proc'), SYSFS_PATH: join(simDir, 'host/sys') }
+      ? {
+          PROCFS_PATH: join(simDir, 'host/proc'),
+          SYSFS_PATH: join(simDir, 'host/sys'),
+          FILESYSTEM_STATFS_FILE: join(simDir, 'host/statfs.json'),
+        }
       : {};
   running.push(
     await startProcess({

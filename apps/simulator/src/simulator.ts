@@ -162,8 +162,27 @@ export class Simulator {
       config,
       logger,
       routes: (router, helpers) =>
-        controlRoutes(router, helpers, { world: this.world, clock: this.clock, store: this.store, logger }),
+        controlRoutes(router, helpers, {
+          world: this.world,
+          clock: this.clock,
+          store: this.store,
+          logger,
+          upstreams: () => this.upstreams(),
+        }),
     });
+  }
+
+  /** Where each simulated upstream answers: what an exporter pointed at the simulator needs. */
+  upstreams() {
+    return {
+      host: { procfs: this.hostTree.procfs, sysfs: this.hostTree.sysfs, statfs: this.hostTree.statfsFile },
+      nvidia_smi: this.gpuState.shimPath,
+      docker: { socket: this.docker.socketPath, url: this.docker.tcpUrl },
+      vllm: this.vllm.endpoints(),
+      litellm: { url: this.litellm.url },
+      langfuse: { url: this.langfuse.url },
+      loki: { url: this.config.SIM_LOKI_URL ?? null },
+    };
   }
 
   /** Brings the world to the clock's time and refreshes what the exporters read from disk. */

@@ -158,3 +158,23 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('upstream directory', () => {
+  it('says where every simulated upstream answers', async () => {
+    const s = await startSimulator();
+    try {
+      const body = (await (await fetch(`${s.url}/api/v1/upstreams`)).json()) as {
+        vllm: { container: string; url: string }[];
+        docker: { socket: string; url: string };
+        litellm: { url: string };
+      };
+      expect(body.vllm).toHaveLength(5);
+      expect((await fetch(`${body.vllm[0]!.url}/health`)).status).toBe(200);
+      expect(await (await fetch(`${body.docker.url}/_ping`)).text()).toBe('OK');
+      expect((await fetch(`${body.litellm.url}/health/liveliness`)).status).toBe(200);
+    } finally {
+      await s.stop();
+      s.cleanup();
+    }
+  });
+});

@@ -31,6 +31,7 @@ describe('system exporter on the simulated host', () => {
         LOG_LEVEL: 'warn',
         PROCFS_PATH: s.sim.hostTree.procfs,
         SYSFS_PATH: s.sim.hostTree.sysfs,
+        FILESYSTEM_STATFS_FILE: s.sim.hostTree.statfsFile,
       },
       readyUrl: `${url}/ready`,
     });
@@ -82,5 +83,17 @@ describe('system exporter on the simulated host', () => {
       value(before, 'node_context_switches_total')!,
     );
     expect(value(after, 'node_processes_state', { state: 'Z' })).toBe(1); // the crash-looping container left a zombie
+  });
+
+  it('shows the simulated 1 TB root filesystem, and disk_almost_full filling it', async () => {
+    const free = (r: Awaited<ReturnType<typeof scrape>>) =>
+      value(r, 'node_filesystem_avail_bytes', { mountpoint: '/' })! /
+      value(r, 'node_filesystem_size_bytes', { mountpoint: '/' })!;
+    const normal = await scrape(url);
+    expect(value(normal, 'node_filesystem_size_bytes', { mountpoint: '/' })).toBeCloseTo(1e12, -6);
+    expect(free(normal)).toBeGreaterThan(0.3);
+    expect((await put(`${s.url}/api/v1/scenario`, '{"scenario":"disk_almost_full"}')).status).toBe(200);
+    s.sim.hostTree.write();
+    expect(free(await scrape(url))).toBeLessThan(0.1); // what the "disk free < 10%" alert watches
   });
 });

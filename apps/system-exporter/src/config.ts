@@ -26,6 +26,9 @@ export const configSchema = {
     'Block devices to ignore (node_exporter default: partitions, ram, loop).',
     '^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$',
   ),
+  FILESYSTEM_STATFS_FILE: env.string(
+    'Mock data only: read filesystem sizes from this JSON file ({"<mount point>": {bsize, blocks, bfree, bavail, files, ffree}}, written by the simulator) instead of the statfs system call.',
+  ),
   NETDEV_DEVICE_EXCLUDE: env.regex('Network devices to ignore.', '^lo$'),
   VMSTAT_FIELDS: env.regex(
     '/proc/vmstat fields to expose (node_exporter default).',

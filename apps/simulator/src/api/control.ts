@@ -11,6 +11,8 @@ export interface ControlDeps {
   readonly clock: SimClock;
   readonly store: Store;
   readonly logger: Logger;
+  /** Where each simulated upstream answers (for exporters' configuration, the demo, tests). */
+  readonly upstreams: () => Record<string, unknown>;
 }
 
 /** Longest manual clock jump in one request (keeps a request from computing for minutes). */
@@ -19,6 +21,10 @@ const MAX_JUMP_MS = 31 * 24 * 3600 * 1000;
 /** The scenario and clock control API: reads are open, changes need the admin token. */
 export function controlRoutes(router: Router, { control }: RouteHelpers, deps: ControlDeps): void {
   const { world, clock, store, logger } = deps;
+
+  router.get('/api/v1/upstreams', (ctx) => {
+    ctx.body = deps.upstreams();
+  });
   const current = () => ({
     scenario: world.choice.scenario,
     settings: world.choice.settings,

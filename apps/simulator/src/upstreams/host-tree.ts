@@ -29,6 +29,10 @@ export class HostTreeWriter {
     return join(this.root, 'sys');
   }
 
+  get statfsFile(): string {
+    return join(this.root, 'statfs.json');
+  }
+
   write(): void {
     if (!this.wroteStatic) {
       this.writeStatic();
@@ -134,6 +138,26 @@ export class HostTreeWriter {
     p(
       'vmstat',
       `pgpgin ${r(h.diskReadBytes / 1024)}\npgpgout ${r(h.diskWrittenBytes / 1024)}\npswpin 0\npswpout 0\npgfault ${r(h.forks * 76000)}\npgmajfault 12031\noom_kill 0\n`,
+    );
+
+    // Sizes of the simulated filesystems (a statfs cannot be faked in a directory tree): the
+    // system exporter reads them with FILESYSTEM_STATFS_FILE.
+    const bsize = 4096;
+    const blocks = Math.floor(HOST.rootDiskBytes / bsize);
+    const bfree = Math.floor(blocks * (1 - h.rootDiskUsed));
+    this.put(
+      'statfs.json',
+      JSON.stringify({
+        '/': {
+          type: 0xef53,
+          bsize,
+          blocks,
+          bfree,
+          bavail: Math.max(0, bfree - Math.floor(blocks * 0.05)),
+          files: 61_046_784,
+          ffree: 58_123_001,
+        },
+      }),
     );
 
     this.writeProcesses();

@@ -471,6 +471,7 @@ export class World {
 
   private applyFaults(): void {
     const f = this.faults;
+    this.host.rootDiskUsed = f.rootDiskUsed ?? HOST.rootDiskUsed + 0.01 * Math.sin(this.timeMs / 86_400_000);
     const sinceS = (this.timeMs - this.scenarioSinceMs) / 1000;
     for (const c of this.containers) {
       const stopped = f.stoppedContainers?.includes(c.spec.name) ?? false;
@@ -711,8 +712,6 @@ export class World {
     h.contextSwitches += dt * HOST.cpus * 900 * (0.2 + h.busy);
     h.interrupts += dt * HOST.cpus * 400 * (0.2 + h.busy);
     h.forks += dt * 4;
-    const fill = this.faults.rootDiskUsed;
-    h.rootDiskUsed = fill ?? HOST.rootDiskUsed + 0.01 * Math.sin(t / 86400);
   }
 
   private stepContainers(dt: number, t: number, load: number): void {
