@@ -1,8 +1,8 @@
 /**
  * Simulator load benchmark (`npm run bench`, outside the test suite): what it costs to play
- * the upstreams while exporters scrape them. Every second, 10 vLLM /metrics requests (two per
- * simulated instance: the default world has five) and 16 Docker one-shot stats requests (all
- * 15 containers, one twice), for BENCH_SECONDS. Reports the simulator's CPU as a share of one
+ * the upstreams while exporters scrape them. In the dense layout (10 vLLM containers, 20 in
+ * all), every second: /metrics of each of the 10 vLLM instances and Docker one-shot stats of
+ * 16 containers, for BENCH_SECONDS. Reports the simulator's CPU as a share of one
  * core (from /proc/<pid>/stat), its RSS, and request latencies; targets: < 10% of one core,
  * < 150 MB RSS.
  */
@@ -48,6 +48,7 @@ async function main() {
       PORT: String(port),
       LOG_LEVEL: 'warn',
       SIM_DATA_DIR: dataDir,
+      SIM_LAYOUT: 'dense',
       SIM_VLLM_BASE_PORT: '0',
       SIM_DOCKER_PORT: '0',
       SIM_LITELLM_PORT: '0',
@@ -65,8 +66,8 @@ async function main() {
     }[];
     const names = containers.map((c) => c.Names[0]!.slice(1));
     const targets = [
-      ...upstreams.vllm.flatMap((v) => [`${v.url}/metrics`, `${v.url}/metrics`]),
-      ...[...names, names[0]!].map((n) => `${upstreams.docker.url}/containers/${n}/stats?stream=false`),
+      ...upstreams.vllm.map((v) => `${v.url}/metrics`),
+      ...names.slice(0, 16).map((n) => `${upstreams.docker.url}/containers/${n}/stats?stream=false`),
     ];
     console.log(
       `[bench] ${targets.length} requests per second: 10 vLLM /metrics + ${targets.length - 10} Docker stats`,

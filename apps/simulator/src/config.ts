@@ -1,5 +1,6 @@
 import { env, exporterConfigSchema } from '@llmmon/metrics-core';
 import { CLOCK_MODES } from './clock';
+import { LAYOUT_NAMES } from './world/layout';
 import { SCENARIO_NAMES } from './world/scenarios';
 
 /** Every variable the simulator reads. */
@@ -12,6 +13,11 @@ export const configSchema = {
   SIM_DATA_DIR: env.string(
     'Where the SQLite store, the synthetic /proc and /sys, and the nvidia-smi shim live.',
     '.sim',
+  ),
+  SIM_LAYOUT: env.oneOf(
+    "standard: the fixtures' server (5 vLLM containers, 15 in all); dense: 10 vLLM containers, small models sharing GPUs 6 and 7.",
+    LAYOUT_NAMES,
+    'standard',
   ),
   SIM_SCENARIO: env.oneOf(
     'Scenario at first start (later starts keep the stored one).',

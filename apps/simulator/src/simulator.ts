@@ -84,7 +84,7 @@ export class Simulator {
     };
     const startMs = config.SIM_START_TIME ? Date.parse(config.SIM_START_TIME) : now();
     this.clock = new SimClock(startMs, config.SIM_CLOCK, config.SIM_SPEED, now);
-    this.world = new World(config.SIM_SEED, startMs, initial);
+    this.world = new World(config.SIM_SEED, startMs, initial, config.SIM_LAYOUT);
     this.hostTree = new HostTreeWriter(join(config.SIM_DATA_DIR, 'host'), this.world);
     this.gpuState = new GpuStateWriter(config.SIM_DATA_DIR, this.world, opts.nvidiaSmiScript);
     this.vllm = new VllmServers(this.world, config.HOST, config.SIM_VLLM_BASE_PORT);

@@ -153,3 +153,23 @@ describe('world consistency over 10 simulated minutes', () => {
     expect(counters(c)).not.toEqual(counters(a));
   });
 });
+
+describe('the dense layout (10 vLLM containers)', () => {
+  it('shares GPUs 6 and 7 between small models within the card, with consistent traffic', () => {
+    const w = new World(42, START, choice('high_load'), 'dense');
+    expect(w.models).toHaveLength(10);
+    expect(w.containers).toHaveLength(20);
+    run(w, 10, (w) => {
+      for (const g of w.gpus) expect(g.memoryUsedMiB).toBeLessThanOrEqual(GPU.memoryMiB - GPU.reservedMiB);
+    });
+    expect(w.gpus[6]!.processes.map((p) => p.container).sort()).toEqual([
+      'vllm-llama8b',
+      'vllm-phi4',
+      'vllm-qwen-coder',
+    ]);
+    expect(w.gpus[7]!.processes).toHaveLength(4);
+    expect(w.gpus[7]!.memoryUsedMiB).toBeGreaterThan(GPU.memoryMiB * 0.85);
+    w.models.forEach((m, i) => expect(w.proxy[i]!.promptTokens).toBe(m.promptTokens));
+    expect(w.models.filter((m) => m.e2e.count > 0)).toHaveLength(10);
+  });
+});

@@ -68,8 +68,11 @@ export interface VllmSpec {
   /** Internal prices configured in LiteLLM (USD per token); none for some models. */
   readonly inputCostPerToken?: number;
   readonly outputCostPerToken?: number;
+  /** vLLM's --gpu-memory-utilization: the share of each of its GPUs it preallocates. */
+  readonly gpuMemoryUtilization?: number;
 }
 
+/** The fixtures' server: five vLLM containers, one model per GPU group. */
 export const VLLM: readonly VllmSpec[] = [
   {
     container: 'vllm-llama70b',
@@ -158,8 +161,63 @@ export interface ContainerSpec {
 
 const GiB = 1024 ** 3;
 
-export const CONTAINERS: readonly ContainerSpec[] = [
-  ...VLLM.map((v) => ({
+/**
+ * The dense variant: ten vLLM containers, the five above plus five small models sharing GPUs
+ * 6 and 7 with llama-3.1-8b and the embedder (each preallocating 30% of its GPU).
+ */
+export const DENSE_VLLM: readonly VllmSpec[] = [
+  ...VLLM.map((v) =>
+    v.gpus[0]! >= 6
+      ? { ...v, share: v.share * 0.6, gpuMemoryUtilization: 0.3 }
+      : { ...v, share: v.share * 0.85 },
+  ),
+  ...(
+    [
+      [
+        'vllm-qwen-coder',
+        'Qwen/Qwen2.5-Coder-7B-Instruct',
+        'qwen2.5-coder-7b',
+        'chat',
+        'v0.8.5',
+        [6],
+        8006,
+        0.06,
+      ],
+      ['vllm-phi4', 'microsoft/phi-4', 'phi-4', 'chat', 'v0.10.2', [6], 8007, 0.04],
+      ['vllm-gemma', 'google/gemma-2-9b-it', 'gemma-2-9b', 'chat', 'v0.6.6', [7], 8008, 0.03],
+      ['vllm-reranker', 'BAAI/bge-reranker-v2-m3', 'bge-reranker', 'embedding', 'v0.11.0', [7], 8009, 0.02],
+      [
+        'vllm-minilm',
+        'sentence-transformers/all-MiniLM-L6-v2',
+        'minilm-embed',
+        'embedding',
+        'v0.11.0',
+        [7],
+        8010,
+        0.01,
+      ],
+    ] as const
+  ).map(([container, model, alias, kind, version, gpus, hostPort, share]) => ({
+    container,
+    model,
+    alias,
+    kind,
+    version,
+    gpus,
+    hostPort,
+    maxModelLen: kind === 'embedding' ? 512 : 16384,
+    share,
+    promptTokens: kind === 'embedding' ? 200 : 700,
+    generationTokens: kind === 'embedding' ? 0 : 220,
+    gpuMemoryUtilization: 0.3,
+  })),
+];
+
+export type LayoutName = 'standard' | 'dense';
+export const LAYOUT_NAMES: readonly LayoutName[] = ['standard', 'dense'];
+
+function vllmContainers(list: readonly VllmSpec[]): ContainerSpec[] {
+  return list.map((v) => ({
     name: v.container,
     image: `vllm/vllm-openai:${v.version}`,
     service: v.container,
@@ -168,7 +226,10 @@ export const CONTAINERS: readonly ContainerSpec[] = [
     memoryLimitBytes: 0,
     gpus: v.gpus,
     vllm: v,
-  })),
+  }));
+}
+
+const OTHER_CONTAINERS: readonly ContainerSpec[] = [
   {
     name: 'litellm',
     image: 'ghcr.io/berriai/litellm:main-v1.79.0',
@@ -260,6 +321,13 @@ export const CONTAINERS: readonly ContainerSpec[] = [
     gpus: [],
   },
 ];
+
+export function containersOf(layout: LayoutName): ContainerSpec[] {
+  return [...vllmContainers(layout === 'dense' ? DENSE_VLLM : VLLM), ...OTHER_CONTAINERS];
+}
+
+/** The standard layout's containers (the fixtures' server). */
+export const CONTAINERS: readonly ContainerSpec[] = containersOf('standard');
 
 /** The server's normal request rate: 15 a minute (SPEC: 10–20). */
 export const BASE_REQUESTS_PER_SECOND = 15 / 60;

@@ -17,7 +17,8 @@ import {
 import {
   API_KEYS,
   BASE_REQUESTS_PER_SECOND,
-  CONTAINERS,
+  containersOf,
+  type LayoutName,
   GPU,
   GPUS,
   HOST,
@@ -238,6 +239,7 @@ export class World {
     readonly seed: number,
     startMs: number,
     choice: ScenarioChoice,
+    readonly layout: LayoutName = 'standard',
   ) {
     this.timeMs = startMs;
     this.choice = choice;
@@ -258,7 +260,8 @@ export class World {
       thermalSlowdown: false,
       processes: [],
     }));
-    this.containers = CONTAINERS.map((spec) => ({
+    const containers = containersOf(layout);
+    this.containers = containers.map((spec) => ({
       spec,
       id: containerId(seed, spec.name),
       createdMs: HOST.bootTimeSeconds * 1000 + 60_000,
@@ -277,31 +280,33 @@ export class World {
       blkWriteBytes: 1e8,
       pids: spec.vllm ? 180 : 30,
     }));
-    this.models = CONTAINERS.flatMap((c) => (c.vllm ? [c.vllm] : [])).map((spec) => ({
-      spec,
-      status: 'ready',
-      running: 0,
-      waiting: 0,
-      kvCacheUsage: 0,
-      promptTokens: 0,
-      generationTokens: 0,
-      finished: { stop: 0, length: 0, abort: 0 },
-      preemptions: 0,
-      ttft: new Histogram(TTFT_BUCKETS),
-      interToken: new Histogram(ITL_BUCKETS),
-      e2e: new Histogram(E2E_BUCKETS),
-      queue: new Histogram(PHASE_BUCKETS),
-      prefill: new Histogram(PHASE_BUCKETS),
-      decode: new Histogram(PHASE_BUCKETS),
-      inference: new Histogram(PHASE_BUCKETS),
-      promptLength: new Histogram(TOKEN_BUCKETS),
-      generationLength: new Histogram(TOKEN_BUCKETS),
-      maxTokensParam: new Histogram(TOKEN_BUCKETS),
-      iterationTokens: new Histogram(ITERATION_BUCKETS),
-      prefixCacheHits: 0,
-      served: 0,
-      carry: 0,
-    }));
+    this.models = containers
+      .flatMap((c) => (c.vllm ? [c.vllm] : []))
+      .map((spec) => ({
+        spec,
+        status: 'ready',
+        running: 0,
+        waiting: 0,
+        kvCacheUsage: 0,
+        promptTokens: 0,
+        generationTokens: 0,
+        finished: { stop: 0, length: 0, abort: 0 },
+        preemptions: 0,
+        ttft: new Histogram(TTFT_BUCKETS),
+        interToken: new Histogram(ITL_BUCKETS),
+        e2e: new Histogram(E2E_BUCKETS),
+        queue: new Histogram(PHASE_BUCKETS),
+        prefill: new Histogram(PHASE_BUCKETS),
+        decode: new Histogram(PHASE_BUCKETS),
+        inference: new Histogram(PHASE_BUCKETS),
+        promptLength: new Histogram(TOKEN_BUCKETS),
+        generationLength: new Histogram(TOKEN_BUCKETS),
+        maxTokensParam: new Histogram(TOKEN_BUCKETS),
+        iterationTokens: new Histogram(ITERATION_BUCKETS),
+        prefixCacheHits: 0,
+        served: 0,
+        carry: 0,
+      }));
     this.proxy = this.models.map((m) => ({
       alias: m.spec.alias,
       model: m.spec.model,
@@ -632,26 +637,27 @@ export class World {
     const s = this.settings;
     const overheating = new Set(this.faults.overheatingGpus ?? []);
     for (const g of this.gpus) {
-      const model = this.models.find((m) => m.spec.gpus.includes(g.spec.index));
-      const status = model?.status ?? 'stopped';
+      // One model per GPU group in the standard layout; several small ones share in the dense one.
+      const models = this.models.filter((m) => m.spec.gpus.includes(g.spec.index));
       const key = 100 + g.spec.index;
       let util = 0;
-      if (status === 'ready') {
-        const intensity = 1 + 0.1 * smoothNoise(this.seed, keyOf(model!.spec.container), t, 300);
-        util = clamp(
-          s.gpu_utilization * load * intensity * (1 + 0.03 * smoothNoise(this.seed, key, t, 15)),
-          0,
-          1,
-        );
-      } else if (status === 'draining') {
-        util = 0.02;
-      } else if (status === 'loading') {
-        util = 0.05;
+      let allocated = 0;
+      for (const model of models) {
+        const share = 1 / models.length;
+        const fraction = model.spec.gpuMemoryUtilization ?? 0.9;
+        if (model.status === 'ready') {
+          const intensity = 1 + 0.1 * smoothNoise(this.seed, keyOf(model.spec.container), t, 300);
+          util +=
+            share * s.gpu_utilization * load * intensity * (1 + 0.03 * smoothNoise(this.seed, key, t, 15));
+        } else if (model.status === 'draining') util += share * 0.02;
+        else if (model.status === 'loading') util += share * 0.05;
+        // vLLM preallocates its share of memory once loaded; nothing when stopped or failed.
+        if (model.status === 'ready' || model.status === 'draining') allocated += fraction;
+        else if (model.status === 'loading') allocated += fraction / 2;
       }
+      util = clamp(util, 0, 1);
       g.utilization = util;
       g.memoryUtilization = clamp(util * 0.62 + 0.02 * smoothNoise(this.seed, key + 1, t, 15), 0, 1);
-      // vLLM preallocates 90% of memory once its model is loaded; nothing when stopped or failed.
-      const allocated = status === 'ready' || status === 'draining' ? 0.9 : status === 'loading' ? 0.45 : 0;
       g.memoryUsedMiB = Math.min(
         GPU.memoryMiB - GPU.reservedMiB,
         Math.round(GPU.memoryMiB * allocated + (allocated ? 12 : 0)),
@@ -670,7 +676,7 @@ export class World {
         GPU.idlePowerW + dynamic * (1 + 0.02 * smoothNoise(this.seed, key + 2, t, 5)),
       );
       g.energyJ += g.powerW * dt;
-      g.processes = gpuProcesses(this, g);
+      g.processes = models.flatMap((m) => gpuProcess(this, g, m));
     }
   }
 
@@ -760,13 +766,20 @@ function containerId(seed: number, name: string): string {
   return id.slice(0, 64);
 }
 
-/** vLLM's processes on a GPU: one worker per tensor-parallel rank, or the engine core. */
-function gpuProcesses(world: World, g: GpuState): GpuProcess[] {
-  const model = world.models.find((m) => m.spec.gpus.includes(g.spec.index));
-  if (!model || g.memoryUsedMiB === 0) return [];
+/** A model's process on a GPU: one worker per tensor-parallel rank, or the engine core. */
+function gpuProcess(world: World, g: GpuState, model: ModelState): GpuProcess[] {
+  if (model.status === 'stopped' || model.status === 'failed') return [];
   const c = world.container(model.spec.container)!;
   const rank = model.spec.gpus.indexOf(g.spec.index);
   const basePid = 1_800_000 + (keyOf(c.spec.name) % 50_000) + c.restartCount * 97;
   const name = model.spec.gpus.length > 1 ? `VLLM::Worker_TP${rank}` : 'VLLM::EngineCore';
-  return [{ pid: basePid + rank * 7, name, usedMiB: g.memoryUsedMiB - 20, container: c.spec.name }];
+  const fraction = (model.spec.gpuMemoryUtilization ?? 0.9) / (model.status === 'loading' ? 2 : 1);
+  return [
+    {
+      pid: basePid + rank * 7,
+      name,
+      usedMiB: Math.round(GPU.memoryMiB * fraction) - 8,
+      container: c.spec.name,
+    },
+  ];
 }

@@ -3,7 +3,7 @@
  * stats, version, info. Shapes follow the fixtures; values follow the simulation.
  */
 import { createHash } from 'node:crypto';
-import { CONTAINERS, HOST } from '../../world/layout';
+import { HOST } from '../../world/layout';
 import type { ContainerState, World } from '../../world/world';
 import { INSPECT_TEMPLATE } from './inspect-template';
 
@@ -46,8 +46,8 @@ export function containerLabels(c: ContainerState): Record<string, string> {
   };
 }
 
-function ipOf(c: ContainerState): string {
-  return `172.18.0.${2 + CONTAINERS.findIndex((s) => s.name === c.spec.name)}`;
+function ipOf(w: World, c: ContainerState): string {
+  return `172.18.0.${2 + w.containers.indexOf(c)}`;
 }
 
 function command(c: ContainerState): string[] {
@@ -92,7 +92,7 @@ function ports(c: ContainerState, published: PortMap) {
 
 /** GET /containers/json item. */
 export function containerSummary(c: ContainerState, w: World, published: PortMap) {
-  const ip = ipOf(c);
+  const ip = ipOf(w, c);
   return {
     Id: c.id,
     Names: [`/${c.spec.name}`],

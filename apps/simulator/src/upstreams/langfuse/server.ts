@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { safeEqual } from '@llmmon/metrics-core';
-import { API_KEYS, VLLM } from '../../world/layout';
+import { API_KEYS } from '../../world/layout';
 import { hash32, keyOf, uniform } from '../../world/random';
 import type { RequestRecord, World } from '../../world/world';
 import { LITELLM_VERSION } from '../litellm/server';
@@ -192,7 +192,7 @@ export class LangfuseServer {
   }
 
   private trace(r: RequestRecord) {
-    const v = VLLM.find((x) => x.container === r.container)!;
+    const v = this.world.models.find((m) => m.spec.container === r.container)!.spec;
     const key = API_KEYS[r.keyIndex]!;
     const id = this.traceId(r);
     return {
@@ -233,7 +233,7 @@ export class LangfuseServer {
   }
 
   private observation(r: RequestRecord) {
-    const v = VLLM.find((x) => x.container === r.container)!;
+    const v = this.world.models.find((m) => m.spec.container === r.container)!.spec;
     const start = r.timeMs - r.latencySeconds * 1000;
     return {
       id: this.observationId(r),

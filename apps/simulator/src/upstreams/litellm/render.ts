@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { API_KEYS, VLLM } from '../../world/layout';
+import { API_KEYS } from '../../world/layout';
 import type { Histogram } from '../../world/histogram';
 import type { ProxyKeyState, ProxyModelState, World } from '../../world/world';
 import { header, sample } from '../prometheus-client';
@@ -12,12 +12,13 @@ export const apiBase = (container: string) => `http://${container}:8000/v1`;
 
 /** All label values a series could need, for one model group and key; each family picks its own. */
 function labelsFor(
+  w: World,
   p: ProxyModelState,
   keyIndex: number,
   extra: Record<string, string> = {},
 ): Record<string, string> {
   const k = API_KEYS[keyIndex]!;
-  const spec = VLLM.find((v) => v.alias === p.alias)!;
+  const spec = w.models.find((m) => m.spec.alias === p.alias)!.spec;
   return {
     api_base: apiBase(spec.container),
     api_key_alias: k.alias,
@@ -62,51 +63,51 @@ function rows(f: LitellmFamily, w: World): Row[] | undefined {
   switch (f.name) {
     case 'litellm_proxy_total_requests_metric_total':
       return perKey((p, k, i) => [
-        { labels: pick(f, labelsFor(p, i, { status_code: '200' })), value: k.requests - k.failures },
+        { labels: pick(f, labelsFor(w, p, i, { status_code: '200' })), value: k.requests - k.failures },
         ...(k.failures
-          ? [{ labels: pick(f, labelsFor(p, i, { status_code: '500' })), value: k.failures }]
+          ? [{ labels: pick(f, labelsFor(w, p, i, { status_code: '500' })), value: k.failures }]
           : []),
       ]);
     case 'litellm_proxy_failed_requests_metric_total':
       return perKey((p, k, i) =>
-        k.failures ? { labels: pick(f, labelsFor(p, i, failure)), value: k.failures } : undefined,
+        k.failures ? { labels: pick(f, labelsFor(w, p, i, failure)), value: k.failures } : undefined,
       );
     case 'litellm_deployment_failure_responses_total':
       return perKey((p, k, i) =>
-        k.failures ? { labels: pick(f, labelsFor(p, i, failure)), value: k.failures } : undefined,
+        k.failures ? { labels: pick(f, labelsFor(w, p, i, failure)), value: k.failures } : undefined,
       );
     case 'litellm_deployment_success_responses_total':
-      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(p, i)), value: k.requests - k.failures }));
+      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(w, p, i)), value: k.requests - k.failures }));
     case 'litellm_deployment_total_requests_total':
     case 'litellm_requests_metric_total':
-      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(p, i)), value: k.requests }));
+      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(w, p, i)), value: k.requests }));
     case 'litellm_spend_metric_total':
-      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(p, i)), value: k.spendUsd }));
+      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(w, p, i)), value: k.spendUsd }));
     case 'litellm_total_tokens_metric_total':
       return perKey((p, k, i) => ({
-        labels: pick(f, labelsFor(p, i)),
+        labels: pick(f, labelsFor(w, p, i)),
         value: k.promptTokens + k.completionTokens,
       }));
     case 'litellm_input_tokens_metric_total':
-      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(p, i)), value: k.promptTokens }));
+      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(w, p, i)), value: k.promptTokens }));
     case 'litellm_output_tokens_metric_total':
-      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(p, i)), value: k.completionTokens }));
+      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(w, p, i)), value: k.completionTokens }));
     case 'litellm_request_total_latency_metric':
-      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(p, i)), h: k.totalLatency }));
+      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(w, p, i)), h: k.totalLatency }));
     case 'litellm_llm_api_latency_metric':
-      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(p, i)), h: k.apiLatency }));
+      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(w, p, i)), h: k.apiLatency }));
     case 'litellm_llm_api_time_to_first_token_metric':
-      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(p, i)), h: k.timeToFirstToken }));
+      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(w, p, i)), h: k.timeToFirstToken }));
     case 'litellm_overhead_latency_metric':
-      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(p, i)), h: k.overhead }));
+      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(w, p, i)), h: k.overhead }));
     case 'litellm_deployment_latency_per_output_token':
-      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(p, i)), h: k.perOutputToken }));
+      return perKey((p, k, i) => ({ labels: pick(f, labelsFor(w, p, i)), h: k.perOutputToken }));
     case 'litellm_deployment_state':
       // 0 healthy, 1 partial outage, 2 complete outage.
       return w.proxy.map((p) => {
         const m = w.models.find((x) => x.spec.alias === p.alias)!;
         return {
-          labels: pick(f, labelsFor(p, 0)),
+          labels: pick(f, labelsFor(w, p, 0)),
           value: m.status === 'ready' || m.status === 'draining' ? 0 : 2,
         };
       });

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { safeEqual } from '@llmmon/metrics-core';
-import { VLLM } from '../../world/layout';
 import type { World } from '../../world/world';
 import { MODEL_INFO_TEMPLATE } from './model-info-template';
 import { apiBase, modelId, renderLitellmMetrics } from './render';
@@ -16,9 +15,9 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** `GET /model/info`: every model group with its deployment, mode and prices. */
-export function modelInfo() {
+export function modelInfo(w: World) {
   return {
-    data: VLLM.map((v) => {
+    data: w.models.map(({ spec: v }) => {
       const t = structuredClone(MODEL_INFO_TEMPLATE) as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       const model = `hosted_vllm/${v.model}`;
       t['model_name'] = v.alias;
@@ -123,11 +122,11 @@ export class LitellmServer {
           },
         });
       }
-      if (path === '/model/info') return json(res, 200, modelInfo());
+      if (path === '/model/info') return json(res, 200, modelInfo(w));
       const healthy: unknown[] = [];
       const unhealthy: unknown[] = [];
-      for (const v of VLLM) {
-        const m = w.models.find((x) => x.spec.container === v.container)!;
+      for (const m of w.models) {
+        const v = m.spec;
         const entry = {
           api_base: apiBase(v.container),
           model: `hosted_vllm/${v.model}`,
