@@ -40,7 +40,11 @@ describe('simulated Langfuse public API', () => {
   });
 
   it('answers health without credentials and everything else only with the project keys', async () => {
-    expect((await get('/api/public/health', {})).body).toEqual({ status: 'OK', version: '3.120.0' });
+    expect((await get('/api/public/health', {})).body).toEqual({
+      status: 'OK',
+      version: '3.120.0',
+      llmmon_mock: true,
+    });
     expect((await get('/api/public/traces', {})).status).toBe(401);
     const wrong = { authorization: `Basic ${Buffer.from('pk-lf-llmmon-sim:nope').toString('base64')}` };
     expect((await get('/api/public/traces', wrong)).status).toBe(401);

@@ -92,7 +92,10 @@ describe('simulated vLLM servers', () => {
     expect(keys(models.data[0]!)).toEqual(keys(fixture.data[0]));
     expect(models.data[0]!.id).toBe('Qwen/Qwen2.5-72B-Instruct');
     expect((await fetch(`${endpoint('vllm-qwen72b')}/health`)).status).toBe(200);
-    expect(await (await fetch(`${endpoint('vllm-mixtral')}/version`)).json()).toEqual({ version: '0.6.6' });
+    expect(await (await fetch(`${endpoint('vllm-mixtral')}/version`)).json()).toEqual({
+      version: '0.6.6',
+      llmmon_mock: true,
+    });
   });
 
   it('answers 503 on /health when the model failed, and refuses connections when the container is stopped', async () => {

@@ -102,8 +102,9 @@ export class LangfuseServer {
       req.socket.destroy();
       return;
     }
-    if (url.pathname === '/api/public/health')
-      return json(res, 200, { status: 'OK', version: LANGFUSE_VERSION });
+    if (url.pathname === '/api/public/health') {
+      return json(res, 200, { status: 'OK', version: LANGFUSE_VERSION, llmmon_mock: true }); // llmmon_mock marks mock data
+    }
     if (!url.pathname.startsWith('/api/public/')) return json(res, 404, { message: 'Not found' });
     if (!this.authorized(req)) {
       return json(res, 401, {

@@ -100,6 +100,7 @@ export class LitellmServer {
         success_callbacks: ['langfuse', 'prometheus', '_PROXY_track_cost_callback', 'ServiceLogging'],
         use_aiohttp_transport: true,
         last_updated: new Date(w.timeMs).toISOString().replace('Z', ''),
+        llmmon_mock: true, // not in the real proxy's answer: marks mock data
       });
     }
     if (path === '/metrics') {

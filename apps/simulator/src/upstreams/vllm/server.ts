@@ -117,7 +117,8 @@ export class VllmServers {
       case '/v1/models':
         return json(res, 200, modelsBody(m, Math.floor(container.startedMs / 1000)));
       case '/version':
-        return json(res, 200, { version: m.spec.version.replace(/^v/, '') });
+        // llmmon_mock: the mark exporters turn into mock="true" (real vLLM sends only the version).
+        return json(res, 200, { version: m.spec.version.replace(/^v/, ''), llmmon_mock: true });
       default:
         return json(res, 404, { detail: 'Not Found' });
     }
