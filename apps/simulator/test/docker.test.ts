@@ -3,20 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
-import { put, startSimulator } from './helpers';
+import { put, shape, startSimulator } from './helpers';
 
 const FIXTURES = join(__dirname, '../../../../shared/fixtures');
 const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
-
-/** Key paths with their JSON types, to compare shapes (not values) with the fixtures. */
-function shape(o: unknown, prefix = '', depth = 0): string[] {
-  if (o === null) return [`${prefix}:null`];
-  if (Array.isArray(o)) return [`${prefix}:array`];
-  if (typeof o !== 'object') return [`${prefix}:${typeof o}`];
-  return Object.entries(o as Record<string, unknown>).flatMap(([k, v]) =>
-    depth < 2 ? [`${prefix}.${k}`, ...shape(v, `${prefix}.${k}`, depth + 1)] : [`${prefix}.${k}`],
-  );
-}
 
 describe('simulated Docker Engine API', () => {
   let s: Awaited<ReturnType<typeof startSimulator>>;
@@ -43,8 +33,8 @@ describe('simulated Docker Engine API', () => {
     expect(all).toHaveLength(15);
     const real = fixture('docker-containers.json')[0];
     const llama = all.find((c) => c.Names[0] === '/vllm-llama70b')!;
-    expect(shape(llama).filter((k) => !k.startsWith('.Labels.'))).toEqual(
-      shape(real).filter((k) => !k.startsWith('.Labels.')),
+    expect(shape(llama, { depth: 2, arrays: false }).filter((k) => !k.startsWith('.Labels.'))).toEqual(
+      shape(real, { depth: 2, arrays: false }).filter((k) => !k.startsWith('.Labels.')),
     );
     const vllm = await docker.listContainers({ filters: { label: ['vllm=true'] } });
     expect(vllm.map((c) => c.Names[0]).sort()).toEqual([
@@ -61,7 +51,9 @@ describe('simulated Docker Engine API', () => {
     const info = await docker.getContainer('vllm-llama70b').inspect();
     const real = fixture('docker-inspect-vllm-llama70b.json');
     const noLabels = (keys: string[]) => keys.filter((k) => !k.startsWith('.Config.Labels.'));
-    expect(noLabels(shape(info))).toEqual(noLabels(shape(real)));
+    expect(noLabels(shape(info, { depth: 2, arrays: false }))).toEqual(
+      noLabels(shape(real, { depth: 2, arrays: false })),
+    );
     expect(info.HostConfig.DeviceRequests![0]!.DeviceIDs).toEqual(['0', '1']);
     const port = info.NetworkSettings.Ports['8000/tcp']![0]!.HostPort;
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
@@ -74,9 +66,9 @@ describe('simulated Docker Engine API', () => {
       unknown
     >;
     const real = fixture('docker-stats-vllm-llama70b.json');
-    expect(shape(stats).filter((k) => !k.startsWith('.memory_stats.stats'))).toEqual(
-      shape(real).filter((k) => !k.startsWith('.memory_stats.stats')),
-    );
+    expect(
+      shape(stats, { depth: 2, arrays: false }).filter((k) => !k.startsWith('.memory_stats.stats')),
+    ).toEqual(shape(real, { depth: 2, arrays: false }).filter((k) => !k.startsWith('.memory_stats.stats')));
     const raw = await (
       await fetch(`${s.sim.docker.tcpUrl}/containers/vllm-llama70b/stats?stream=false`)
     ).text();

@@ -48,3 +48,27 @@ export function put(url: string, body: string, headers: Record<string, string> =
     body,
   });
 }
+
+/**
+ * Key paths with their JSON types, to compare a response's shape (not its values) with a
+ * fixture. `arrays`: also describe each array's first element.
+ */
+export function shape(
+  o: unknown,
+  opts: { depth: number; arrays: boolean },
+  prefix = '',
+  level = 0,
+): string[] {
+  if (o === null) return [`${prefix}:null`];
+  if (Array.isArray(o)) {
+    return [
+      `${prefix}:array`,
+      ...(opts.arrays && o.length && level < opts.depth ? shape(o[0], opts, `${prefix}[]`, level + 1) : []),
+    ];
+  }
+  if (typeof o !== 'object') return [`${prefix}:${typeof o}`];
+  return Object.entries(o as Record<string, unknown>).flatMap(([k, v]) => [
+    `${prefix}.${k}`,
+    ...(level < opts.depth ? shape(v, opts, `${prefix}.${k}`, level + 1) : []),
+  ]);
+}

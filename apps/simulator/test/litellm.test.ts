@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseExposition, type ParsedFamily } from '@llmmon/metrics-core';
-import { put, startSimulator } from './helpers';
+import { put, shape, startSimulator } from './helpers';
 
 const FIXTURES = join(__dirname, '../../../../shared/fixtures');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -24,18 +24,6 @@ function contract(families: Map<string, ParsedFamily>) {
       ];
     }),
   );
-}
-
-/** Key paths and JSON types, two levels deep. */
-function shape(o: unknown, prefix = '', depth = 0): string[] {
-  if (o === null) return [`${prefix}:null`];
-  if (Array.isArray(o))
-    return [`${prefix}:array`, ...(o.length && depth < 3 ? shape(o[0], `${prefix}[]`, depth + 1) : [])];
-  if (typeof o !== 'object') return [`${prefix}:${typeof o}`];
-  return Object.entries(o as Record<string, unknown>).flatMap(([k, v]) => [
-    `${prefix}.${k}`,
-    ...(depth < 3 ? shape(v, `${prefix}.${k}`, depth + 1) : []),
-  ]);
 }
 
 describe('simulated LiteLLM proxy', () => {
@@ -83,7 +71,7 @@ describe('simulated LiteLLM proxy', () => {
     expect((await fetch(`${url}/model/info`)).status).toBe(401);
     const info = await (await fetch(`${url}/model/info`, { headers: auth })).json();
     const real = JSON.parse(fixture('litellm-model-info.json'));
-    expect(shape(info)).toEqual(shape(real));
+    expect(shape(info, { depth: 3, arrays: true })).toEqual(shape(real, { depth: 3, arrays: true }));
     expect((info as { data: { model_name: string }[] }).data.map((d) => d.model_name)).toEqual(
       real.data.map((d: { model_name: string }) => d.model_name),
     );

@@ -46,3 +46,30 @@ export function sample(name: string, labels: Record<string, string>, value: numb
 export function header(name: string, type: string, help: string): string {
   return `# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} ${type}`;
 }
+
+/** A metric family as vLLM's and LiteLLM's fixtures define it (plain data in each families.ts). */
+export interface PromFamily {
+  readonly name: string;
+  readonly type: string;
+  readonly help: string;
+  readonly labels: readonly string[];
+  readonly buckets?: readonly number[];
+  readonly constLabels?: Readonly<Record<string, string>>;
+}
+
+/** `_bucket` lines for each bound and +Inf, then `_count` and `_sum`, as prometheus_client writes them. */
+export function histogramSamples(
+  name: string,
+  labels: Record<string, string>,
+  bounds: readonly number[],
+  cumulative: readonly number[],
+  count: number,
+  sum: number,
+): string[] {
+  return [
+    ...bounds.map((b, i) => sample(`${name}_bucket`, { ...labels, le: floatToGoString(b) }, cumulative[i]!)),
+    sample(`${name}_bucket`, { ...labels, le: '+Inf' }, count),
+    sample(`${name}_count`, labels, count),
+    sample(`${name}_sum`, labels, sum),
+  ];
+}

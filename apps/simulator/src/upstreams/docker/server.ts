@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { dirname } from 'node:path';
 import type { ContainerState, World, WorldEvent } from '../../world/world';
+import { close, listen } from '../http';
 import { frame, logLines } from './logs';
 import {
   API_VERSION,
@@ -99,24 +99,13 @@ export class DockerApi {
     unix.listen(this.socketPath);
     await once(unix, 'listening');
     const tcp = createServer((req, res) => this.handle(req, res));
-    tcp.listen(this.tcpPort, this.tcpHost);
-    await once(tcp, 'listening');
-    const host = this.tcpHost === '0.0.0.0' ? '127.0.0.1' : this.tcpHost;
-    this.tcpUrl = `http://${host}:${(tcp.address() as AddressInfo).port}`;
+    this.tcpUrl = await listen(tcp, this.tcpHost, this.tcpPort);
     this.servers.push(unix, tcp);
   }
 
   async stop(): Promise<void> {
     for (const s of this.streams) s.end();
-    await Promise.all(
-      this.servers.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            s.close(() => resolve());
-            s.closeAllConnections();
-          }),
-      ),
-    );
+    await Promise.all(this.servers.map((s) => close(s)));
     this.servers.length = 0;
   }
 

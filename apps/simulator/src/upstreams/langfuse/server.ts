@@ -1,10 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
 import { safeEqual } from '@llmmon/metrics-core';
 import { API_KEYS } from '../../world/layout';
 import { hash32, keyOf, uniform } from '../../world/random';
 import type { RequestRecord, World } from '../../world/world';
+import { close, json, listen } from '../http';
 import { LITELLM_VERSION } from '../litellm/server';
 import { apiBase, modelId } from '../litellm/render';
 
@@ -16,15 +15,6 @@ const hex = (...parts: number[]) => parts.map((p) => p.toString(16).padStart(8, 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 class BadRequest extends Error {}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
 
 function paging(q: URLSearchParams): { page: number; limit: number } {
   const page = Number(q.get('page') ?? 1);
@@ -73,19 +63,11 @@ export class LangfuseServer {
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => this.handle(req, res));
-    this.server.listen(this.port, this.host);
-    await once(this.server, 'listening');
-    const host = this.host === '0.0.0.0' ? '127.0.0.1' : this.host;
-    this.url = `http://${host}:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listen(this.server, this.host, this.port);
   }
 
-  async stop(): Promise<void> {
-    const s = this.server;
-    if (!s) return;
-    await new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      s.closeAllConnections();
-    });
+  stop(): Promise<void> {
+    return close(this.server);
   }
 
   private authorized(req: IncomingMessage): boolean {

@@ -2,14 +2,9 @@
  * LiteLLM's /metrics families (prometheus callback, ~v1.79 label sets) as plain data, copied
  * from ../shared/fixtures/litellm-metrics.txt: names, types, HELP, label names, buckets.
  */
-export interface LitellmFamily {
-  readonly name: string;
-  readonly type: string;
-  readonly help: string;
-  readonly labels: readonly string[];
-  readonly buckets?: readonly number[];
-  readonly constLabels?: Readonly<Record<string, string>>;
-}
+import type { PromFamily } from '../prometheus-client';
+
+export type LitellmFamily = PromFamily;
 
 export const LITELLM_FAMILIES: readonly LitellmFamily[] = [
   {

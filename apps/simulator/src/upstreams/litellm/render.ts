@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { API_KEYS } from '../../world/layout';
 import type { Histogram } from '../../world/histogram';
 import type { ProxyKeyState, ProxyModelState, World } from '../../world/world';
-import { header, sample } from '../prometheus-client';
+import { header, histogramSamples, sample } from '../prometheus-client';
 import { LITELLM_FAMILIES, type LitellmFamily } from './families';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -162,21 +162,10 @@ export function renderLitellmMetrics(w: World): string {
     out.push(header(f.name, f.type, f.help));
     for (const r of rs) {
       if ('value' in r) out.push(sample(f.name, r.labels, r.value));
-      else {
-        const counts = r.h.cumulative();
-        (f.buckets ?? []).forEach((b, i) =>
-          out.push(
-            sample(
-              `${f.name}_bucket`,
-              { ...r.labels, le: Number.isInteger(b) ? `${b}.0` : String(b) },
-              counts[i]!,
-            ),
-          ),
+      else
+        out.push(
+          ...histogramSamples(f.name, r.labels, f.buckets ?? [], r.h.cumulative(), r.h.count, r.h.sum),
         );
-        out.push(sample(`${f.name}_bucket`, { ...r.labels, le: '+Inf' }, r.h.count));
-        out.push(sample(`${f.name}_count`, r.labels, r.h.count));
-        out.push(sample(`${f.name}_sum`, r.labels, r.h.sum));
-      }
     }
     // Counters and histograms of LiteLLM's own (not the Python runtime's) carry _created series.
     if ((f.type === 'counter' || f.type === 'histogram') && f.name.startsWith('litellm_') && rs.length) {

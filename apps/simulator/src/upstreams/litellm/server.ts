@@ -1,18 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
 import { safeEqual } from '@llmmon/metrics-core';
 import type { World } from '../../world/world';
+import { close, json, listen } from '../http';
 import { MODEL_INFO_TEMPLATE } from './model-info-template';
 import { apiBase, modelId, renderLitellmMetrics } from './render';
 
 export const LITELLM_VERSION = '1.79.1';
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
 
 /** `GET /model/info`: every model group with its deployment, mode and prices. */
 export function modelInfo(w: World) {
@@ -61,19 +54,11 @@ export class LitellmServer {
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => this.handle(req, res));
-    this.server.listen(this.port, this.host);
-    await once(this.server, 'listening');
-    const host = this.host === '0.0.0.0' ? '127.0.0.1' : this.host;
-    this.url = `http://${host}:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listen(this.server, this.host, this.port);
   }
 
-  async stop(): Promise<void> {
-    const s = this.server;
-    if (!s) return;
-    await new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      s.closeAllConnections();
-    });
+  stop(): Promise<void> {
+    return close(this.server);
   }
 
   private authorized(req: IncomingMessage): boolean {

@@ -4,14 +4,9 @@
  * engine, multiprocess: no _created) and vllm-metrics-v0.11.txt (V1 engine). Values come
  * from the world; the renderer writes them the way prometheus_client does.
  */
-export interface VllmFamily {
-  readonly name: string;
-  readonly type: string;
-  readonly help: string;
-  readonly labels: readonly string[];
-  readonly buckets?: readonly number[];
-  readonly constLabels?: Readonly<Record<string, string>>;
-}
+import type { PromFamily } from '../prometheus-client';
+
+export type VllmFamily = PromFamily;
 
 export const V0_FAMILIES: readonly VllmFamily[] = [
   {

@@ -1,7 +1,7 @@
 import type { Histogram } from '../../world/histogram';
 import type { ModelState, World } from '../../world/world';
 import { V0_FAMILIES, V1_FAMILIES, type VllmFamily } from './families';
-import { header, sample } from '../prometheus-client';
+import { header, histogramSamples, sample } from '../prometheus-client';
 
 /** V1-style metrics (engine label, _created series) from 0.10 on; V0 style before. */
 export function isV1(version: string): boolean {
@@ -162,22 +162,11 @@ function renderFamily(f: VllmFamily, m: ModelState, w: World, v1: boolean, creat
   } else {
     const bounds = f.buckets ?? [];
     const counts =
-      f.name === 'vllm:request_params_n'
-        ? bounds.map(() => value.h.count).concat(value.h.count)
-        : value.h.cumulativeAt(bounds);
-    bounds.forEach((b, i) => lines.push(sample(`${f.name}_bucket`, { ...base, le: leText(b) }, counts[i]!)));
-    lines.push(sample(`${f.name}_bucket`, { ...base, le: '+Inf' }, value.h.count));
-    lines.push(sample(`${f.name}_count`, base, value.h.count));
-    lines.push(
-      sample(`${f.name}_sum`, base, f.name === 'vllm:request_params_n' ? value.h.count : value.h.sum),
-    );
+      f.name === 'vllm:request_params_n' ? bounds.map(() => value.h.count) : value.h.cumulativeAt(bounds);
+    const sum = f.name === 'vllm:request_params_n' ? value.h.count : value.h.sum;
+    lines.push(...histogramSamples(f.name, base, bounds, counts, value.h.count, sum));
     if (v1) createdLines.push(sample(createdName, base, created));
   }
   if (createdLines.length) lines.push(header(createdName, 'gauge', f.help), ...createdLines);
   return lines;
-}
-
-/** Bucket bounds as prometheus_client labels them: floatToGoString of the float. */
-function leText(b: number): string {
-  return Number.isInteger(b) ? `${b}.0` : String(b);
 }

@@ -1,16 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
 import type { ModelState, World } from '../../world/world';
+import { close, json, listen } from '../http';
 import { renderVllmMetrics } from './render';
 
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
 
 /** GET /v1/models as vLLM's OpenAI server answers it (ModelCard + ModelPermission). */
 function modelsBody(m: ModelState, createdSeconds: number) {
@@ -64,11 +57,8 @@ export class VllmServers {
   async start(): Promise<void> {
     for (const [i, model] of this.world.models.entries()) {
       const server = createServer((req, res) => this.handle(model, req, res));
-      server.listen(this.basePort === 0 ? 0 : this.basePort + i, this.host);
-      await once(server, 'listening');
-      const { port } = server.address() as AddressInfo;
-      const host = this.host === '0.0.0.0' || this.host === '::' ? '127.0.0.1' : this.host;
-      this.servers.push({ model, server, url: `http://${host}:${port}` });
+      const url = await listen(server, this.host, this.basePort === 0 ? 0 : this.basePort + i);
+      this.servers.push({ model, server, url });
     }
   }
 
@@ -83,15 +73,7 @@ export class VllmServers {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(
-      this.servers.map(
-        ({ server }) =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-          }),
-      ),
-    );
+    await Promise.all(this.servers.map(({ server }) => close(server)));
     this.servers.length = 0;
   }
 
