@@ -208,6 +208,8 @@ const USERS = 200;
 
 /** A container lifecycle event, as Docker's /events reports them. */
 export interface WorldEvent {
+  /** Increases by one per event: how a stream knows what it has sent, even within one instant. */
+  readonly seq: number;
   readonly timeMs: number;
   readonly container: string;
   readonly action: string;
@@ -229,6 +231,7 @@ export class World {
   readonly host: HostState;
   /** Container events, oldest first (bounded). */
   readonly events: WorldEvent[] = [];
+  private eventSeq = 0;
   /** Recent requests, oldest first (bounded to TRACE_HISTORY): Langfuse's traces. */
   readonly requests: RequestRecord[] = [];
   /** Date (YYYY-MM-DD, UTC) → model → usage: Langfuse's daily metrics. */
@@ -449,7 +452,13 @@ export class World {
   }
 
   private recordEvent(container: string, action: string, attributes?: Record<string, string>): void {
-    this.events.push({ timeMs: this.timeMs, container, action, ...(attributes ? { attributes } : {}) });
+    this.events.push({
+      seq: this.eventSeq++,
+      timeMs: this.timeMs,
+      container,
+      action,
+      ...(attributes ? { attributes } : {}),
+    });
     if (this.events.length > EVENT_HISTORY) this.events.splice(0, this.events.length - EVENT_HISTORY);
   }
 
@@ -460,10 +469,9 @@ export class World {
     this.containers.forEach((c, i) => {
       const [status, health] = before[i]!;
       const name = c.spec.name;
-      if (status === 'running' && c.status !== 'running') {
+      if (status === 'running' && c.status !== 'running')
         this.recordEvent(name, 'die', { exitCode: String(c.exitCode) });
-        if (c.status === 'exited') this.recordEvent(name, 'stop');
-      }
+      if (status !== 'exited' && c.status === 'exited') this.recordEvent(name, 'stop');
       if (status !== 'running' && c.status === 'running') {
         if (status === 'restarting') this.recordEvent(name, 'restart');
         this.recordEvent(name, 'start');

@@ -258,14 +258,19 @@ export class DockerApi {
     };
     res.writeHead(200, { ...HEADERS, 'Content-Type': 'application/json' });
     res.flushHeaders();
-    let sentUpTo = since;
+    // With `since`, history from then on; without, only what happens from now. New events are
+    // tracked by sequence number: several can share one instant, and a manual clock does not
+    // move between them.
+    const history = q.get('since') !== null;
+    let lastSeq = history ? -1 : (this.world.events.at(-1)?.seq ?? -1);
     const flush = () => {
-      const limit = until ?? this.world.timeMs;
+      const limit = until ?? Infinity;
       for (const e of this.world.events) {
-        if (e.timeMs > sentUpTo && e.timeMs <= limit && wanted(e))
-          res.write(`${JSON.stringify(this.eventJson(e))}\n`);
+        if (e.seq <= lastSeq) continue;
+        if (e.timeMs > limit) break;
+        lastSeq = e.seq;
+        if (e.timeMs >= since && wanted(e)) res.write(`${JSON.stringify(this.eventJson(e))}\n`);
       }
-      sentUpTo = Math.max(sentUpTo, Math.min(limit, this.world.timeMs));
     };
     flush();
     if (until !== undefined && until <= this.world.timeMs) return void res.end();

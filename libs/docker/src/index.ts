@@ -1,0 +1,9 @@
+export { containerIdFromCgroup, containerIdOfPid } from './cgroup';
+export { assignedGpus, type GpuRequestFields } from './gpus';
+export {
+  ContainerDirectory,
+  imageVersion,
+  toContainerInfo,
+  type ContainerInfo,
+  type DirectoryOptions,
+} from './directory';

@@ -1,0 +1,106 @@
+/** The container directory against the simulator's Docker Engine API (the built simulator, as a process). */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { silentLogger } from '@llmmon/metrics-core';
+import { freePort, startProcess, type ManagedProcess } from '@llmmon/native-stack';
+import { ContainerDirectory } from '../src';
+
+const SIMULATOR = join(__dirname, '../../../dist/apps/simulator/main.js');
+const TOKEN = 'directory-test-token-0123';
+
+async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('ContainerDirectory', () => {
+  let sim: ManagedProcess;
+  let url: string;
+  let socket: string;
+  let dir: ContainerDirectory;
+  const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-dir-'));
+  const put = (path: string, body: object) =>
+    fetch(`${url}${path}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    if (!existsSync(SIMULATOR)) throw new Error(`${SIMULATOR} is missing: run "npx nx build simulator"`);
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    sim = await startProcess({
+      name: 'simulator',
+      command: SIMULATOR,
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        ADMIN_TOKEN: TOKEN,
+        SIM_DATA_DIR: dataDir,
+        SIM_CLOCK: 'manual',
+        SIM_START_TIME: '2025-11-18T14:30:00Z',
+        SIM_VLLM_BASE_PORT: '0',
+        SIM_DOCKER_PORT: '0',
+        SIM_LITELLM_PORT: '0',
+        SIM_LANGFUSE_PORT: '0',
+      },
+      readyUrl: `${url}/ready`,
+    });
+    socket = ((await (await fetch(`${url}/api/v1/upstreams`)).json()) as { docker: { socket: string } })
+      .docker.socket;
+    dir = new ContainerDirectory({
+      docker: new Docker({ socketPath: socket, timeout: 5000 }),
+      events: new Docker({ socketPath: socket }),
+      logger: silentLogger(),
+      backoffMs: { min: 50, max: 1000 },
+    });
+    await dir.start();
+  });
+
+  afterAll(async () => {
+    dir?.stop();
+    await sim?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('knows every container with name, image version, compose service, GPUs and the mock mark', () => {
+    expect(dir.list()).toHaveLength(15);
+    const llama = dir.get('vllm-llama70b')!;
+    expect(llama).toMatchObject({
+      imageVersion: 'v0.11.0',
+      composeService: 'vllm-llama70b',
+      composeProject: 'llmstack',
+      gpus: ['0', '1'],
+      mock: true,
+      state: 'running',
+    });
+    expect(dir.get(llama.id.slice(0, 12))).toBe(llama);
+    expect(dir.get('litellm')!.gpus).toEqual([]);
+  });
+
+  it('follows restarts through the event stream, without listing again', async () => {
+    const syncs = dir.stats.syncs;
+    expect((await put('/api/v1/scenario', { scenario: 'container_restart_loop' })).status).toBe(200);
+    expect((await put('/api/v1/clock', { mode: 'manual', time: '2025-11-18T14:32:00Z' })).status).toBe(200);
+    await waitFor(() => dir.get('vllm-llama8b')!.restartCount === 4, 'four restarts');
+    expect(dir.stats.events).toBeGreaterThan(0);
+    expect(dir.stats.syncs).toBe(syncs);
+  });
+
+  it('reconnects after losing the stream, resynchronising in full', async () => {
+    const syncs = dir.stats.syncs;
+    const stream = (dir as unknown as { stream: { destroy(): void } }).stream;
+    stream.destroy();
+    await waitFor(() => dir.stats.syncs === syncs + 1, 'a resync');
+    await waitFor(() => (dir as unknown as { stream?: object }).stream !== undefined, 'a new stream');
+    expect((await put('/api/v1/scenario', { scenario: 'maintenance' })).status).toBe(200);
+    await waitFor(() => dir.get('vllm-llama8b')!.state === 'exited', 'the stopped container');
+  });
+});
