@@ -55,3 +55,9 @@ export {
   type ParsedSample,
 } from './exposition';
 export { SelfMetrics } from './self-metrics';
+export {
+  BackgroundSnapshot,
+  SNAPSHOT_METRICS,
+  type BackgroundSnapshotOptions,
+  type SnapshotState,
+} from './snapshot';
