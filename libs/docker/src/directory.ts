@@ -89,6 +89,18 @@ export class ContainerDirectory {
     await this.follow();
   }
 
+  /** Like start, but never rejects: while Docker is unreachable it retries with backoff. */
+  startInBackground(): void {
+    this.start().catch((err: unknown) => {
+      this.stats.failures++;
+      this.opts.logger.warn(
+        { kind: classifyError(err), err: errorMessage(err) },
+        'docker unreachable; retrying',
+      );
+      if (!this.stopped) this.scheduleReconnect();
+    });
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.reconnect);

@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HOST } from '../world/layout';
-import { keyOf } from '../world/random';
-import type { CpuMode, World } from '../world/world';
+import { mainPid, type CpuMode, type World } from '../world/world';
 
 const USER_HZ = 100;
 const kB = (bytes: number) => Math.round(bytes / 1024);
@@ -170,21 +169,33 @@ export class HostTreeWriter {
   /** A few processes with the states the processes collector counts (a zombie when something crash-loops). */
   private writeProcesses(): void {
     const w = this.world;
-    const procs: { pid: number; comm: string; state: string; threads: string[] }[] = [
+    const procs: { pid: number; comm: string; state: string; threads: string[]; cgroup?: string }[] = [
       { pid: 1, comm: 'systemd', state: 'S', threads: ['S'] },
       { pid: 2, comm: 'kthreadd', state: 'S', threads: ['S'] },
       { pid: 1411, comm: 'dockerd', state: 'S', threads: ['S', 'S', 'R', 'S'] },
     ];
     for (const c of w.containers) {
       if (c.status !== 'running') continue;
-      const pid = 1_800_000 + (keyOf(c.spec.name) % 50_000) + c.restartCount * 97;
+      const pid = mainPid(c);
       const busy = c.spec.gpus.length ? w.gpus[c.spec.gpus[0]!]!.utilization > 0.3 : false;
+      const cgroup = `0::/system.slice/docker-${c.id}.scope\n`;
       procs.push({
         pid,
         comm: c.spec.vllm ? 'python3' : c.spec.service,
         state: busy ? 'R' : 'S',
         threads: busy ? ['R', 'S', 'S', 'S'] : ['S', 'S'],
+        cgroup,
       });
+      // Tensor-parallel workers beyond rank 0 are processes of their own (see the GPU processes).
+      for (let rank = 1; rank < (c.spec.vllm?.gpus.length ?? 0); rank++) {
+        procs.push({
+          pid: pid + rank * 7,
+          comm: 'python3',
+          state: busy ? 'R' : 'S',
+          threads: ['S', 'S'],
+          cgroup,
+        });
+      }
     }
     if (w.containers.some((c) => c.loopCycles > 0))
       procs.push({ pid: 4_000_001, comm: 'python3', state: 'Z', threads: ['Z'] });
@@ -193,6 +204,7 @@ export class HostTreeWriter {
       const stat = (pid: number, state: string) =>
         `${pid} (${p.comm}) ${state} 1 ${p.pid} ${p.pid} 0 -1 4194560 1 0 0 0 10 20 0 0 20 0 ${p.threads.length} 0 5 170000000 3000 18446744073709551615 1 1 0 0 0 0 0 4096 1260 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n`;
       this.put(`proc/${p.pid}/stat`, stat(p.pid, p.state));
+      this.put(`proc/${p.pid}/cgroup`, p.cgroup ?? '0::/system.slice/dockerd.service\n');
       p.threads.forEach((state, i) =>
         this.put(`proc/${p.pid}/task/${p.pid + i}/stat`, stat(p.pid + i, state)),
       );

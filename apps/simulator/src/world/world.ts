@@ -774,12 +774,17 @@ function containerId(seed: number, name: string): string {
   return id.slice(0, 64);
 }
 
+/** The pid of a container's main process on the host (changes with every restart). */
+export function mainPid(c: ContainerState): number {
+  return 1_800_000 + (keyOf(c.spec.name) % 50_000) + c.restartCount * 97;
+}
+
 /** A model's process on a GPU: one worker per tensor-parallel rank, or the engine core. */
 function gpuProcess(world: World, g: GpuState, model: ModelState): GpuProcess[] {
   if (model.status === 'stopped' || model.status === 'failed') return [];
   const c = world.container(model.spec.container)!;
   const rank = model.spec.gpus.indexOf(g.spec.index);
-  const basePid = 1_800_000 + (keyOf(c.spec.name) % 50_000) + c.restartCount * 97;
+  const basePid = mainPid(c);
   const name = model.spec.gpus.length > 1 ? `VLLM::Worker_TP${rank}` : 'VLLM::EngineCore';
   const fraction = (model.spec.gpuMemoryUtilization ?? 0.9) / (model.status === 'loading' ? 2 : 1);
   return [

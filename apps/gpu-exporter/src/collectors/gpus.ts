@@ -1,0 +1,162 @@
+import {
+  type BackgroundSnapshot,
+  type Collector,
+  type MetricDef,
+  counter,
+  gauge,
+  SNAPSHOT_METRICS,
+} from '@llmmon/metrics-core';
+import { THROTTLE_REASONS, type GpuReading, type GpuSnapshot } from '../sources/types';
+
+const G = ['gpu', 'uuid'] as const;
+type GpuMetric = {
+  readonly def: MetricDef<(typeof G)[number]>;
+  readonly read: (g: GpuReading) => number | undefined;
+};
+
+/** The per-GPU readings: one table drives both registration and collection. */
+export const GPU_METRICS: readonly GpuMetric[] = [
+  {
+    def: gauge(
+      'llmmon_gpu_utilization_ratio',
+      'Share of the sample period a kernel was running on the GPU (0-1).',
+      G,
+    ),
+    read: (g) => g.utilization,
+  },
+  {
+    def: gauge(
+      'llmmon_gpu_memory_utilization_ratio',
+      'Share of the sample period GPU memory was being read or written (0-1).',
+      G,
+    ),
+    read: (g) => g.memoryUtilization,
+  },
+  {
+    def: gauge('llmmon_gpu_memory_total_bytes', 'Total GPU memory, in bytes.', G),
+    read: (g) => g.memoryTotalBytes,
+  },
+  {
+    def: gauge('llmmon_gpu_memory_reserved_bytes', 'GPU memory reserved by the driver, in bytes.', G),
+    read: (g) => g.memoryReservedBytes,
+  },
+  {
+    def: gauge('llmmon_gpu_memory_used_bytes', 'GPU memory in use, in bytes.', G),
+    read: (g) => g.memoryUsedBytes,
+  },
+  {
+    def: gauge('llmmon_gpu_memory_free_bytes', 'GPU memory free, in bytes.', G),
+    read: (g) => g.memoryFreeBytes,
+  },
+  {
+    def: gauge('llmmon_gpu_temperature_celsius', 'GPU core temperature, in degrees Celsius.', G),
+    read: (g) => g.temperatureCelsius,
+  },
+  {
+    def: gauge(
+      'llmmon_gpu_memory_temperature_celsius',
+      'GPU memory (HBM) temperature, in degrees Celsius.',
+      G,
+    ),
+    read: (g) => g.memoryTemperatureCelsius,
+  },
+  { def: gauge('llmmon_gpu_power_watts', 'Power drawn by the GPU, in watts.', G), read: (g) => g.powerWatts },
+  {
+    def: gauge('llmmon_gpu_power_limit_watts', 'Power limit the GPU enforces, in watts.', G),
+    read: (g) => g.powerLimitWatts,
+  },
+  { def: gauge('llmmon_gpu_sm_clock_hertz', 'Current SM clock, in hertz.', G), read: (g) => g.smClockHertz },
+  {
+    def: gauge('llmmon_gpu_memory_clock_hertz', 'Current memory clock, in hertz.', G),
+    read: (g) => g.memoryClockHertz,
+  },
+  {
+    def: gauge('llmmon_gpu_graphics_clock_hertz', 'Current graphics clock, in hertz.', G),
+    read: (g) => g.graphicsClockHertz,
+  },
+  {
+    def: gauge('llmmon_gpu_sm_clock_max_hertz', 'Highest SM clock the GPU supports, in hertz.', G),
+    read: (g) => g.smClockMaxHertz,
+  },
+  {
+    def: gauge('llmmon_gpu_memory_clock_max_hertz', 'Highest memory clock the GPU supports, in hertz.', G),
+    read: (g) => g.memoryClockMaxHertz,
+  },
+  {
+    def: gauge(
+      'llmmon_gpu_fan_speed_ratio',
+      'Fan speed as a share of its maximum (0-1), where the GPU has a fan.',
+      G,
+    ),
+    read: (g) => g.fanSpeedRatio,
+  },
+  {
+    def: gauge('llmmon_gpu_performance_state', 'P-state: 0 is the fastest, 15 the slowest.', G),
+    read: (g) => g.pstate,
+  },
+  {
+    def: counter(
+      'llmmon_gpu_ecc_uncorrected_errors_total',
+      'Uncorrected ECC errors since the driver was loaded.',
+      G,
+    ),
+    read: (g) => g.eccUncorrectedVolatile,
+  },
+  {
+    def: counter(
+      'llmmon_gpu_ecc_corrected_errors_total',
+      'Corrected ECC errors since the driver was loaded.',
+      G,
+    ),
+    read: (g) => g.eccCorrectedVolatile,
+  },
+];
+
+const info = gauge(
+  'llmmon_gpu_info',
+  'Always 1: identity of each GPU, and where its data came from (mock="true" for simulated GPUs).',
+  ['gpu', 'uuid', 'name', 'pci_bus_id', 'driver_version', 'source', 'mock'],
+);
+const throttle = gauge(
+  'llmmon_gpu_throttle_reason_active',
+  'Whether a clock-event (throttle) reason holds the clocks down right now (1) or not (0).',
+  ['gpu', 'uuid', 'reason'],
+);
+const count = gauge('llmmon_gpu_count', 'Number of GPUs the source reports.');
+
+/** Per-GPU metrics from the latest snapshot (never waits for the source). */
+export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>, isMock: () => boolean): Collector {
+  return {
+    name: 'gpu',
+    metrics: [...GPU_METRICS.map((m) => m.def), info, throttle, count, ...SNAPSHOT_METRICS],
+    collect(out) {
+      snapshot.report(out);
+      const snap = snapshot.current.value;
+      if (!snap) return;
+      out.add(count, snap.gpus.length);
+      for (const g of snap.gpus) {
+        const ids = { gpu: String(g.index), uuid: g.uuid };
+        out.add(
+          info,
+          {
+            ...ids,
+            name: g.name,
+            pci_bus_id: g.pciBusId,
+            driver_version: snap.driverVersion ?? '',
+            source: snap.source,
+            mock: String(isMock()),
+          },
+          1,
+        );
+        for (const m of GPU_METRICS) {
+          const v = m.read(g);
+          if (v !== undefined) out.add(m.def, ids, v);
+        }
+        for (const reason of THROTTLE_REASONS) {
+          const v = g.throttle[reason];
+          if (v !== undefined) out.add(throttle, { ...ids, reason }, v ? 1 : 0);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Real nvidia-smi captures (H200, H100; ../shared/fixtures/real-upstream) replayed through a
+ * fake nvidia-smi: the exporter's GPU families must match the golden exposition.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BackgroundSnapshot, parseExposition, silentLogger } from '@llmmon/metrics-core';
+import { GoldenFiles, renderCollector, scrape, startTestExporter } from '@llmmon/metrics-core/testing';
+import { gpuCollector } from '../src/collectors/gpus';
+import { NvidiaSmiSource } from '../src/sources/nvidia-smi';
+import type { GpuSnapshot } from '../src/sources/types';
+
+const CAPTURES = join(__dirname, '../../../../shared/fixtures/real-upstream');
+const FAKE = join(__dirname, 'fake-nvidia-smi.cjs');
+const goldens = new GoldenFiles(join(__dirname, 'golden'));
+afterAll(() => goldens.assertNoOrphans());
+
+function snapshotFor(capture: string, extraEnv: Record<string, string> = {}, timeoutMs = 10_000) {
+  const env = { ...process.env, FAKE_NVIDIA_SMI_CAPTURE: join(CAPTURES, capture), ...extraEnv };
+  const source = new NvidiaSmiSource(FAKE, timeoutMs, env);
+  return new BackgroundSnapshot<GpuSnapshot>({
+    name: source.name,
+    read: (s) => source.read(s),
+    intervalMs: 60_000,
+    timeoutMs,
+    logger: silentLogger(),
+  });
+}
+
+/** Without the staleness families: their timestamps and durations change every run. */
+const stable = (text: string) =>
+  text
+    .split('\n\n')
+    .filter((b) => !b.includes('llmmon_source_'))
+    .join('\n\n');
+
+describe.each([
+  ['h200', 'nvidia-smi-capture__linux-x86_64__nvidia-h200__590.48.01.txt'],
+  ['h100', 'nvidia-smi-capture__linux-x86_64__nvidia-h100-80gb-hbm3__590.48.01.txt'],
+])('the %s capture', (name, capture) => {
+  it('renders the golden GPU exposition, in base units', async () => {
+    const snap = snapshotFor(capture);
+    await snap.start();
+    snap.stop();
+    expect(snap.current).toMatchObject({ ok: true });
+    goldens.match(`${name}.prom`, stable(await renderCollector(gpuCollector(snap, () => false))));
+    const f = parseExposition(await renderCollector(gpuCollector(snap, () => false)));
+    const value = (n: string) => f.get(n)!.samples[0]!.value;
+    expect(value('llmmon_gpu_memory_total_bytes') / 1024 / 1024).toBeGreaterThan(80_000);
+    expect(value('llmmon_gpu_sm_clock_hertz')).toBeGreaterThan(1e9);
+    expect(value('llmmon_gpu_utilization_ratio')).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('a wedged nvidia-smi', () => {
+  it('never holds a scrape: the last snapshot is served, marked stale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmmon-gpu-'));
+    const sleepFile = join(dir, 'hang');
+    const snap = snapshotFor(
+      'nvidia-smi-capture__linux-x86_64__nvidia-h200__590.48.01.txt',
+      { FAKE_NVIDIA_SMI_SLEEP_FILE: sleepFile },
+      300,
+    );
+    await snap.start();
+    const t = await startTestExporter({ collectors: [gpuCollector(snap, () => false)] });
+    try {
+      writeFileSync(sleepFile, ''); // from now on nvidia-smi sleeps 30 s
+      void snap.refresh();
+      const started = Date.now();
+      const res = await fetch(`${t.url}/metrics`, { signal: AbortSignal.timeout(1_000) });
+      expect(res.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      await snap.refresh(); // the hung read is killed at its 300 ms timeout
+      const after = await scrape(t.url);
+      expect(after.families.get('llmmon_source_last_collect_success')!.samples[0]!.value).toBe(0);
+      expect(after.families.get('llmmon_gpu_temperature_celsius')!.samples).toHaveLength(1); // last snapshot still served
+      expect(after.families.get('llmmon_source_collect_failures_total')!.samples[0]!.value).toBe(1);
+    } finally {
+      snap.stop();
+      await t.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+it('has its fake nvidia-smi in place', () => {
+  expect(existsSync(FAKE)).toBe(true);
+});

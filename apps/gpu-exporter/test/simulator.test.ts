@@ -1,0 +1,146 @@
+/**
+ * Integration: the built GPU exporter reads the simulator's nvidia-smi, /proc and Docker API;
+ * a real Prometheus scrapes it.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scrape } from '@llmmon/metrics-core/testing';
+import {
+  freePort,
+  startProcess,
+  startPrometheus,
+  waitForQuery,
+  type ManagedProcess,
+  type RunningPrometheus,
+} from '@llmmon/native-stack';
+
+const DIST = join(__dirname, '../../../dist/apps');
+const TOKEN = 'gpu-exporter-test-token-01';
+
+describe('GPU exporter on the simulated 8x H200 server', () => {
+  let sim: ManagedProcess;
+  let exporter: ManagedProcess;
+  let prometheus: RunningPrometheus;
+  let simUrl: string;
+  let url: string;
+  const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-gpu-sim-'));
+  const put = (path: string, body: object) =>
+    fetch(`${simUrl}${path}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    for (const app of ['simulator', 'gpu-exporter']) {
+      if (!existsSync(join(DIST, app, 'main.js')))
+        throw new Error(`dist/apps/${app} is missing: run "npx nx build ${app}"`);
+    }
+    const simPort = await freePort();
+    simUrl = `http://127.0.0.1:${simPort}`;
+    sim = await startProcess({
+      name: 'simulator',
+      command: join(DIST, 'simulator/main.js'),
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(simPort),
+        LOG_LEVEL: 'warn',
+        ADMIN_TOKEN: TOKEN,
+        SIM_DATA_DIR: join(dataDir, 'sim'),
+        SIM_CLOCK: 'manual',
+        SIM_VLLM_BASE_PORT: '0',
+        SIM_DOCKER_PORT: '0',
+        SIM_LITELLM_PORT: '0',
+        SIM_LANGFUSE_PORT: '0',
+      },
+      readyUrl: `${simUrl}/ready`,
+    });
+    const up = (await (await fetch(`${simUrl}/api/v1/upstreams`)).json()) as {
+      nvidia_smi: string;
+      host: { procfs: string };
+      docker: { socket: string };
+    };
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    exporter = await startProcess({
+      name: 'gpu-exporter',
+      command: join(DIST, 'gpu-exporter/main.js'),
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        NVIDIA_SMI_PATH: up.nvidia_smi,
+        HOST_PROC: up.host.procfs,
+        DOCKER_SOCKET: up.docker.socket,
+        GPU_REFRESH_SECONDS: '0.2',
+      },
+      readyUrl: `${url}/ready`,
+    });
+    prometheus = await startPrometheus({
+      port: await freePort(),
+      dataDir: join(dataDir, 'prometheus'),
+      config: `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: gpu\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`,
+    });
+  });
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await exporter?.stop();
+    await sim?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reports 8 GPUs, marked as mock, and names the container behind every GPU process', async () => {
+    // The Docker directory loads in the background: wait until the processes have owners.
+    let r = await scrape(url);
+    for (let i = 0; i < 50 && !r.families.get('llmmon_gpu_container_memory_used_bytes'); i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      r = await scrape(url);
+    }
+    expect(r.families.get('llmmon_gpu_count')!.samples[0]!.value).toBe(8);
+    expect(r.families.get('llmmon_gpu_info')!.samples.every((s) => s.labels['mock'] === 'true')).toBe(true);
+    const procs = r.families.get('llmmon_gpu_process_memory_used_bytes')!.samples;
+    expect(procs).toHaveLength(8);
+    expect(procs.every((p) => p.labels['container']!.startsWith('vllm-'))).toBe(true);
+    // GPU memory per container equals the sum of its processes, GPU by GPU.
+    const perContainer = r.families.get('llmmon_gpu_container_memory_used_bytes')!.samples;
+    for (const c of perContainer) {
+      const sum = procs
+        .filter((p) => p.labels['container'] === c.labels['container'] && p.labels['gpu'] === c.labels['gpu'])
+        .reduce((a, p) => a + p.value, 0);
+      expect(c.value).toBe(sum);
+    }
+    const llama = perContainer
+      .filter((c) => c.labels['container'] === 'vllm-llama70b')
+      .map((c) => c.labels['gpu'])
+      .sort();
+    expect(llama).toEqual(['0', '1']);
+    expect(
+      perContainer.find((c) => c.labels['container'] === 'vllm-llama70b')!.labels['compose_service'],
+    ).toBe('vllm-llama70b');
+  });
+
+  it('shows gpu_overheat at the next scrape, and Prometheus sees all 8 GPUs', async () => {
+    expect((await put('/api/v1/scenario', { scenario: 'gpu_overheat' })).status).toBe(200);
+    expect(
+      (await put('/api/v1/clock', { mode: 'manual', time: new Date(Date.now() + 120_000).toISOString() }))
+        .status,
+    ).toBe(200);
+    let hot: number | undefined;
+    for (let i = 0; i < 30 && !(hot! > 85); i++) {
+      await new Promise((res) => setTimeout(res, 200));
+      const r = await scrape(url);
+      hot = r.families
+        .get('llmmon_gpu_temperature_celsius')!
+        .samples.find((s) => s.labels['gpu'] === '3')!.value;
+    }
+    expect(hot).toBeGreaterThan(85);
+    const gpus = await waitForQuery(
+      prometheus.url,
+      'count(llmmon_gpu_temperature_celsius)',
+      (res) => res[0]?.value[1] === '8',
+    );
+    expect(gpus[0]!.value[1]).toBe('8');
+  });
+});
