@@ -4,10 +4,11 @@ import { env, exporterConfigSchema } from '@llmmon/metrics-core';
 export const configSchema = {
   ...exporterConfigSchema({ port: 9445, cacheSeconds: 0 }),
   GPU_SOURCE: env.oneOf(
-    'Where GPU data comes from: auto (NVML when it loads, else nvidia-smi) or nvidia-smi.',
-    ['auto', 'nvidia-smi'] as const,
+    'Where GPU data comes from: auto (NVML when the library loads, else nvidia-smi), nvml or nvidia-smi.',
+    ['auto', 'nvml', 'nvidia-smi'] as const,
     'auto',
   ),
+  NVML_LIBRARY: env.string('The NVML library to load.', 'libnvidia-ml.so.1'),
   NVIDIA_SMI_PATH: env.string(
     'The nvidia-smi executable (the simulator installs one in <SIM_DATA_DIR>/bin).',
     'nvidia-smi',

@@ -11,7 +11,7 @@ import { ContainerDirectory } from '@llmmon/docker';
 import { gpuCollector } from './collectors/gpus';
 import { processCollector } from './collectors/processes';
 import { configSchema } from './config';
-import { NvidiaSmiSource } from './sources/nvidia-smi';
+import { selectSource } from './sources/select';
 
 const VERSION = process.env['LLMMON_VERSION'] ?? '0.1.0';
 
@@ -19,8 +19,8 @@ const config = loadConfigOrExit(configSchema, process.env, validateExporterConfi
 const logger = createLogger('gpu-exporter', config.LOG_LEVEL);
 logger.info({ config: redactConfig(configSchema, config) }, 'starting');
 
-// NVML (through koffi) comes next; until then "auto" means nvidia-smi.
-const source = new NvidiaSmiSource(config.NVIDIA_SMI_PATH, config.NVIDIA_SMI_TIMEOUT_SECONDS * 1000);
+const source = selectSource(config, logger);
+logger.info({ source: source.name }, 'GPU source selected');
 const snapshot = new BackgroundSnapshot({
   name: source.name,
   read: (signal) => source.read(signal),

@@ -57,12 +57,14 @@ describe('a wedged nvidia-smi', () => {
   it('never holds a scrape: the last snapshot is served, marked stale', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmmon-gpu-'));
     const sleepFile = join(dir, 'hang');
+    // The timeout leaves room for two nvidia-smi runs on a busy CI machine; the hang lasts 30 s.
     const snap = snapshotFor(
       'nvidia-smi-capture__linux-x86_64__nvidia-h200__590.48.01.txt',
       { FAKE_NVIDIA_SMI_SLEEP_FILE: sleepFile },
-      300,
+      2_000,
     );
     await snap.start();
+    expect(snap.current.ok).toBe(true);
     const t = await startTestExporter({ collectors: [gpuCollector(snap, () => false)] });
     try {
       writeFileSync(sleepFile, ''); // from now on nvidia-smi sleeps 30 s
@@ -71,7 +73,7 @@ describe('a wedged nvidia-smi', () => {
       const res = await fetch(`${t.url}/metrics`, { signal: AbortSignal.timeout(1_000) });
       expect(res.status).toBe(200);
       expect(Date.now() - started).toBeLessThan(1_000);
-      await snap.refresh(); // the hung read is killed at its 300 ms timeout
+      await snap.refresh(); // the hung read is abandoned at its 2 s timeout
       const after = await scrape(t.url);
       expect(after.families.get('llmmon_source_last_collect_success')!.samples[0]!.value).toBe(0);
       expect(after.families.get('llmmon_gpu_temperature_celsius')!.samples).toHaveLength(1); // last snapshot still served

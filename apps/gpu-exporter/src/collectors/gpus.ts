@@ -123,12 +123,17 @@ const throttle = gauge(
   ['gpu', 'uuid', 'reason'],
 );
 const count = gauge('llmmon_gpu_count', 'Number of GPUs the source reports.');
+const lost = gauge(
+  'llmmon_gpu_lost',
+  'Whether the GPU stopped answering (fell off the bus, XID 79): 1, else 0.',
+  ['gpu', 'uuid'],
+);
 
 /** Per-GPU metrics from the latest snapshot (never waits for the source). */
 export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>, isMock: () => boolean): Collector {
   return {
     name: 'gpu',
-    metrics: [...GPU_METRICS.map((m) => m.def), info, throttle, count, ...SNAPSHOT_METRICS],
+    metrics: [...GPU_METRICS.map((m) => m.def), info, throttle, count, lost, ...SNAPSHOT_METRICS],
     collect(out) {
       snapshot.report(out);
       const snap = snapshot.current.value;
@@ -148,6 +153,7 @@ export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>, isMock: 
           },
           1,
         );
+        out.add(lost, ids, g.lost ? 1 : 0);
         for (const m of GPU_METRICS) {
           const v = m.read(g);
           if (v !== undefined) out.add(m.def, ids, v);

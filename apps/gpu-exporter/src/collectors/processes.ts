@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { type BackgroundSnapshot, type Collector, gauge } from '@llmmon/metrics-core';
 import { containerIdOfPid, type ContainerDirectory } from '@llmmon/docker';
 import type { GpuSnapshot } from '../sources/types';
@@ -40,9 +41,12 @@ export function processCollector(
           const gpu = gpuIndex.get(p.gpuUuid) ?? '';
           const container = c?.name ?? '';
           if (p.usedMemoryBytes === undefined) return;
+          // NVML gives no process name; the host's /proc does.
+          const processName =
+            p.processName || (await readFile(`${hostProc}/${p.pid}/comm`, 'utf8').catch(() => '')).trim();
           out.add(
             processMemory,
-            { gpu, uuid: p.gpuUuid, pid: String(p.pid), process_name: p.processName, container },
+            { gpu, uuid: p.gpuUuid, pid: String(p.pid), process_name: processName, container },
             p.usedMemoryBytes,
           );
           if (!c) return;

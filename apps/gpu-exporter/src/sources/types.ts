@@ -24,6 +24,8 @@ export interface GpuReading {
   readonly fanSpeedRatio?: number | undefined;
   readonly eccUncorrectedVolatile?: number | undefined;
   readonly eccCorrectedVolatile?: number | undefined;
+  /** The GPU stopped answering (fell off the bus): only its identity is known. */
+  readonly lost?: boolean;
   /** Clock-event (throttle) reasons: true active, false not, undefined unknown. */
   readonly throttle: Readonly<Record<ThrottleReason, boolean | undefined>>;
 }

@@ -1,0 +1,254 @@
+import koffi from 'koffi';
+import { ClassifiedError } from '@llmmon/metrics-core';
+import {
+  THROTTLE_REASONS,
+  type GpuReading,
+  type GpuSnapshot,
+  type GpuSource,
+  type ProcessReading,
+  type ThrottleReason,
+} from './types';
+
+/** NVML return codes we act on (nvml.h). */
+const SUCCESS = 0;
+const NOT_SUPPORTED = 3;
+const INSUFFICIENT_SIZE = 7;
+const GPU_IS_LOST = 15;
+
+/** nvmlClocksEventReasons bits, by our reason names. */
+const REASON_BITS: Record<ThrottleReason, bigint> = {
+  gpu_idle: 0x1n,
+  applications_clocks_setting: 0x2n,
+  sw_power_cap: 0x4n,
+  hw_slowdown: 0x8n,
+  sync_boost: 0x10n,
+  sw_thermal_slowdown: 0x20n,
+  hw_thermal_slowdown: 0x40n,
+  hw_power_brake_slowdown: 0x80n,
+};
+
+export class NvmlError extends ClassifiedError {
+  constructor(
+    readonly code: number,
+    call: string,
+  ) {
+    super(code === GPU_IS_LOST ? 'not_found' : 'error', `${call} returned NVML error ${code}`);
+    this.name = 'NvmlError';
+  }
+}
+
+type Fn = (...args: unknown[]) => number;
+
+let typesDeclared = false;
+/** NVML's structs, declared once: koffi type names are process-wide. */
+function declareNvmlTypes(): void {
+  if (typesDeclared) return;
+  typesDeclared = true;
+  koffi.opaque('nvmlDevice_st');
+  koffi.struct('nvmlUtilization_t', { gpu: 'uint', memory: 'uint' });
+  koffi.struct('nvmlMemory_t', { total: 'uint64', free: 'uint64', used: 'uint64' });
+  koffi.struct('nvmlPciInfo_t', {
+    busIdLegacy: koffi.array('char', 16, 'String'),
+    domain: 'uint',
+    bus: 'uint',
+    device: 'uint',
+    pciDeviceId: 'uint',
+    pciSubSystemId: 'uint',
+    busId: koffi.array('char', 32, 'String'),
+  });
+  koffi.struct('nvmlProcessInfo_t', {
+    pid: 'uint',
+    usedGpuMemory: 'uint64',
+    gpuInstanceId: 'uint',
+    computeInstanceId: 'uint',
+  });
+}
+
+/**
+ * NVML through koffi: the library is loaded and initialised once, device handles are cached,
+ * and each read makes only the cheap per-device calls. A reading the GPU does not support
+ * (NOT_SUPPORTED) is absent; a GPU that fell off the bus (GPU_IS_LOST) is reported as lost
+ * while the others keep reporting.
+ */
+export class NvmlSource implements GpuSource {
+  readonly name = 'nvml';
+  private readonly f: Record<string, Fn> = {};
+  private readonly handles: unknown[] = [];
+  /** Identity read once: it does not change, and a GPU that is lost later still has one. */
+  private readonly identity: { uuid: string; name: string; pciBusId: string }[] = [];
+  private readonly driverVersion: string;
+
+  /** Throws when the library cannot be loaded or initialised (no NVIDIA driver here). */
+  constructor(libraryPath = 'libnvidia-ml.so.1') {
+    const lib = koffi.load(libraryPath);
+    declareNvmlTypes();
+    const decl = {
+      init: 'int nvmlInit_v2()',
+      driver: 'int nvmlSystemGetDriverVersion(_Out_ uint8_t *version, uint length)',
+      count: 'int nvmlDeviceGetCount_v2(_Out_ uint *count)',
+      handle: 'int nvmlDeviceGetHandleByIndex_v2(uint index, _Out_ nvmlDevice_st **device)',
+      uuid: 'int nvmlDeviceGetUUID(nvmlDevice_st *device, _Out_ uint8_t *uuid, uint length)',
+      name: 'int nvmlDeviceGetName(nvmlDevice_st *device, _Out_ uint8_t *name, uint length)',
+      pci: 'int nvmlDeviceGetPciInfo_v3(nvmlDevice_st *device, _Out_ nvmlPciInfo_t *pci)',
+      util: 'int nvmlDeviceGetUtilizationRates(nvmlDevice_st *device, _Out_ nvmlUtilization_t *utilization)',
+      mem: 'int nvmlDeviceGetMemoryInfo(nvmlDevice_st *device, _Out_ nvmlMemory_t *memory)',
+      temp: 'int nvmlDeviceGetTemperature(nvmlDevice_st *device, int sensor, _Out_ uint *temp)',
+      power: 'int nvmlDeviceGetPowerUsage(nvmlDevice_st *device, _Out_ uint *milliwatts)',
+      limit: 'int nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_st *device, _Out_ uint *milliwatts)',
+      clock: 'int nvmlDeviceGetClockInfo(nvmlDevice_st *device, int type, _Out_ uint *mhz)',
+      maxClock: 'int nvmlDeviceGetMaxClockInfo(nvmlDevice_st *device, int type, _Out_ uint *mhz)',
+      fan: 'int nvmlDeviceGetFanSpeed(nvmlDevice_st *device, _Out_ uint *speed)',
+      pstate: 'int nvmlDeviceGetPerformanceState(nvmlDevice_st *device, _Out_ int *pstate)',
+      reasons: 'int nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_st *device, _Out_ uint64_t *reasons)',
+      ecc: 'int nvmlDeviceGetTotalEccErrors(nvmlDevice_st *device, int errorType, int counterType, _Out_ uint64_t *count)',
+      procs:
+        'int nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_st *device, _Inout_ uint *count, _Out_ nvmlProcessInfo_t *infos)',
+    };
+    for (const [key, proto] of Object.entries(decl)) this.f[key] = lib.func(proto) as unknown as Fn;
+    this.check(this.f['init']!(), 'nvmlInit_v2');
+    const buf = Buffer.alloc(96);
+    this.check(this.f['driver']!(buf, buf.length), 'nvmlSystemGetDriverVersion');
+    this.driverVersion = cString(buf);
+    const count = [0];
+    this.check(this.f['count']!(count), 'nvmlDeviceGetCount_v2');
+    for (let i = 0; i < count[0]!; i++) {
+      const out = [null];
+      this.check(this.f['handle']!(i, out), 'nvmlDeviceGetHandleByIndex_v2');
+      this.handles.push(out[0]);
+      try {
+        this.identity.push({
+          uuid: this.str('uuid', out[0]),
+          name: this.str('name', out[0]),
+          pciBusId: this.out<{ busId: string }>('pci', out[0])?.busId ?? '',
+        });
+      } catch {
+        this.identity.push({ uuid: `unknown-${i}`, name: '', pciBusId: '' });
+      }
+    }
+  }
+
+  private str(name: string, h: unknown): string {
+    const buf = Buffer.alloc(96);
+    this.check(this.f[name]!(h, buf, buf.length), name);
+    return cString(buf);
+  }
+
+  private check(code: number, call: string): void {
+    if (code !== SUCCESS) throw new NvmlError(code, call);
+  }
+
+  /** Calls fn with a one-element out array; undefined when NOT_SUPPORTED; throws on other errors. */
+  private out<T>(name: string, ...args: unknown[]): T | undefined {
+    const out: unknown[] = [name === 'pci' || name === 'util' || name === 'mem' ? {} : 0];
+    const code = this.f[name]!(...args, out);
+    if (code === NOT_SUPPORTED) return undefined;
+    this.check(code, name);
+    return out[0] as T;
+  }
+
+  async read(): Promise<GpuSnapshot> {
+    const gpus: GpuReading[] = [];
+    const processes: ProcessReading[] = [];
+    for (const [index, h] of this.handles.entries()) {
+      try {
+        gpus.push(this.readDevice(index, h, processes));
+      } catch (err) {
+        if (err instanceof NvmlError && err.code === GPU_IS_LOST) {
+          gpus.push({ index, ...this.identity[index]!, lost: true, throttle: noReasons() });
+          continue;
+        }
+        throw err;
+      }
+    }
+    return { source: 'nvml', driverVersion: this.driverVersion, gpus, processes };
+  }
+
+  private readDevice(index: number, h: unknown, processes: ProcessReading[]): GpuReading {
+    const { uuid, name, pciBusId } = this.identity[index]!;
+    // A cheap call that fails with GPU_IS_LOST when the GPU has fallen off the bus.
+    const util = this.out<{ gpu: number; memory: number }>('util', h);
+    const mem = this.out<{ total: number | bigint; free: number | bigint; used: number | bigint }>('mem', h);
+    const mhz = (name: string, type: number) => {
+      const v = this.out<number>(name, h, type);
+      return v === undefined ? undefined : v * 1e6;
+    };
+    const milliwatts = (name: string) => {
+      const v = this.out<number>(name, h);
+      return v === undefined ? undefined : v / 1000;
+    };
+    const reasons = this.out<number | bigint>('reasons', h);
+    const fan = this.out<number>('fan', h);
+    const eccUncorrected = this.out<number | bigint>('ecc', h, 1, 0);
+    const eccCorrected = this.out<number | bigint>('ecc', h, 0, 0);
+    // Processes: ask with room for 64 (an H200 rarely runs more); grow once if told to.
+    let infos = this.runningProcesses(h, 64);
+    if (infos === 'more') infos = this.runningProcesses(h, 1024);
+    for (const p of infos === 'more' ? [] : infos) {
+      processes.push({
+        gpuUuid: uuid,
+        pid: p.pid,
+        processName: '',
+        usedMemoryBytes: Number(p.usedGpuMemory),
+      });
+    }
+    return {
+      index,
+      uuid,
+      name,
+      pciBusId,
+      pstate: this.out<number>('pstate', h),
+      utilization: util ? util.gpu / 100 : undefined,
+      memoryUtilization: util ? util.memory / 100 : undefined,
+      memoryTotalBytes: mem ? Number(mem.total) : undefined,
+      memoryUsedBytes: mem ? Number(mem.used) : undefined,
+      memoryFreeBytes: mem ? Number(mem.free) : undefined,
+      temperatureCelsius: this.out<number>('temp', h, 0),
+      powerWatts: milliwatts('power'),
+      powerLimitWatts: milliwatts('limit'),
+      graphicsClockHertz: mhz('clock', 0),
+      smClockHertz: mhz('clock', 1),
+      memoryClockHertz: mhz('clock', 2),
+      smClockMaxHertz: mhz('maxClock', 1),
+      memoryClockMaxHertz: mhz('maxClock', 2),
+      fanSpeedRatio: fan === undefined ? undefined : fan / 100,
+      eccUncorrectedVolatile: eccUncorrected === undefined ? undefined : Number(eccUncorrected),
+      eccCorrectedVolatile: eccCorrected === undefined ? undefined : Number(eccCorrected),
+      throttle: Object.fromEntries(
+        THROTTLE_REASONS.map((r) => [
+          r,
+          reasons === undefined ? undefined : (BigInt(reasons) & REASON_BITS[r]) !== 0n,
+        ]),
+      ) as Record<ThrottleReason, boolean | undefined>,
+    };
+  }
+
+  private runningProcesses(
+    h: unknown,
+    room: number,
+  ): { pid: number; usedGpuMemory: number | bigint }[] | 'more' {
+    const count = [room];
+    const infos = Array.from({ length: room }, () => ({
+      pid: 0,
+      usedGpuMemory: 0,
+      gpuInstanceId: 0,
+      computeInstanceId: 0,
+    }));
+    const code = this.f['procs']!(h, count, infos);
+    if (code === INSUFFICIENT_SIZE) return 'more';
+    if (code === NOT_SUPPORTED) return [];
+    this.check(code, 'nvmlDeviceGetComputeRunningProcesses_v3');
+    return infos.slice(0, count[0]);
+  }
+}
+
+function cString(buf: Buffer): string {
+  const end = buf.indexOf(0);
+  return buf.toString('utf8', 0, end < 0 ? buf.length : end);
+}
+
+function noReasons(): Record<ThrottleReason, boolean | undefined> {
+  return Object.fromEntries(THROTTLE_REASONS.map((r) => [r, undefined])) as Record<
+    ThrottleReason,
+    boolean | undefined
+  >;
+}

@@ -1,0 +1,89 @@
+/*
+ * A stand-in libnvidia-ml.so.1 for tests, compiled by the test suite with gcc: the NVML symbols
+ * and signatures the GPU exporter calls, returning fixed H200-like values. Compile with
+ * -DSTUB_GPUS=n for the device count (default 8) and -DSTUB_LOST_GPU=i to make that GPU answer
+ * GPU_IS_LOST after initialisation (as a GPU that falls off the bus does).
+ */
+#include <stdio.h>
+#include <string.h>
+
+typedef int nvmlReturn_t;
+typedef struct nvmlDevice_st *nvmlDevice_t;
+typedef struct { unsigned int gpu; unsigned int memory; } nvmlUtilization_t;
+typedef struct { unsigned long long total; unsigned long long free; unsigned long long used; } nvmlMemory_t;
+typedef struct {
+  char busIdLegacy[16];
+  unsigned int domain, bus, device, pciDeviceId, pciSubSystemId;
+  char busId[32];
+} nvmlPciInfo_t;
+typedef struct {
+  unsigned int pid;
+  unsigned long long usedGpuMemory;
+  unsigned int gpuInstanceId, computeInstanceId;
+} nvmlProcessInfo_t;
+
+enum { OK = 0, UNINITIALIZED = 1, INVALID_ARGUMENT = 2, NOT_SUPPORTED = 3, INSUFFICIENT_SIZE = 7, GPU_IS_LOST = 15 };
+
+static int initialized = 0;
+/* Handles are small integers in disguise: index + 1. */
+static int index_of(nvmlDevice_t d) { return (int)(long)d - 1; }
+#ifndef STUB_GPUS
+#define STUB_GPUS 8
+#endif
+#ifndef STUB_LOST_GPU
+#define STUB_LOST_GPU -1
+#endif
+static int count(void) { return STUB_GPUS; }
+/* Identity calls still answer (the driver cached them before the GPU was lost). */
+static int lost(nvmlDevice_t d) { return index_of(d) == STUB_LOST_GPU; }
+#define CHECK(d) do { if (!initialized) return UNINITIALIZED; if (lost(d)) return GPU_IS_LOST; } while (0)
+#define CHECK_INIT() do { if (!initialized) return UNINITIALIZED; } while (0)
+
+nvmlReturn_t nvmlInit_v2(void) { initialized = 1; return OK; }
+nvmlReturn_t nvmlShutdown(void) { initialized = 0; return OK; }
+const char *nvmlErrorString(nvmlReturn_t r) {
+  switch (r) { case OK: return "Success"; case NOT_SUPPORTED: return "Not Supported"; case GPU_IS_LOST: return "GPU is lost"; default: return "Unknown Error"; }
+}
+nvmlReturn_t nvmlSystemGetDriverVersion(char *v, unsigned int n) { snprintf(v, n, "575.57.08"); return OK; }
+nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *c) { if (!initialized) return UNINITIALIZED; *c = count(); return OK; }
+nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int i, nvmlDevice_t *d) {
+  if (!initialized) return UNINITIALIZED;
+  if ((int)i >= count()) return INVALID_ARGUMENT;
+  *d = (nvmlDevice_t)(long)(i + 1);
+  return OK;
+}
+nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t d, char *u, unsigned int n) { CHECK_INIT(); snprintf(u, n, "GPU-stub0000-0000-0000-0000-00000000000%d", index_of(d)); return OK; }
+nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t d, char *s, unsigned int n) { CHECK_INIT(); snprintf(s, n, "NVIDIA H200"); return OK; }
+nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t *p) {
+  CHECK_INIT();
+  memset(p, 0, sizeof *p);
+  p->bus = 0x18 + 0x10 * index_of(d);
+  snprintf(p->busId, sizeof p->busId, "00000000:%02X:00.0", p->bus);
+  return OK;
+}
+nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t d, nvmlUtilization_t *u) { CHECK(d); u->gpu = 80 + index_of(d); u->memory = 50; return OK; }
+nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t d, nvmlMemory_t *m) {
+  CHECK(d);
+  m->total = 143771ULL << 20; m->used = 128752ULL << 20; m->free = m->total - m->used;
+  return OK;
+}
+nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t d, int sensor, unsigned int *t) { CHECK(d); if (sensor != 0) return INVALID_ARGUMENT; *t = 60 + index_of(d); return OK; }
+nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t d, unsigned int *mw) { CHECK(d); *mw = 612310; return OK; }
+nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t d, unsigned int *mw) { CHECK(d); *mw = 700000; return OK; }
+nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t d, unsigned long long *mj) { CHECK(d); *mj = 123456789000ULL; return OK; }
+/* clock types: 0 graphics, 1 SM, 2 memory */
+nvmlReturn_t nvmlDeviceGetClockInfo(nvmlDevice_t d, int type, unsigned int *mhz) { CHECK(d); *mhz = type == 2 ? 3201 : 1980; return OK; }
+nvmlReturn_t nvmlDeviceGetMaxClockInfo(nvmlDevice_t d, int type, unsigned int *mhz) { CHECK(d); *mhz = type == 2 ? 3201 : 1980; return OK; }
+nvmlReturn_t nvmlDeviceGetFanSpeed(nvmlDevice_t d, unsigned int *s) { CHECK(d); (void)s; return NOT_SUPPORTED; }
+nvmlReturn_t nvmlDeviceGetPerformanceState(nvmlDevice_t d, int *p) { CHECK(d); *p = 0; return OK; }
+/* bit 0x4 sw power cap, 0x40 hw thermal slowdown */
+nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t d, unsigned long long *r) { CHECK(d); *r = index_of(d) == 3 ? 0x40ULL : 0ULL; return OK; }
+/* errorType 1 = uncorrected, 0 = corrected; counterType 0 = volatile */
+nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t d, int errorType, int counterType, unsigned long long *c) { CHECK(d); (void)counterType; *c = errorType == 1 ? 0 : 2; return OK; }
+nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned int *n, nvmlProcessInfo_t *p) {
+  CHECK(d);
+  if (*n < 1) { *n = 1; return INSUFFICIENT_SIZE; }
+  *n = 1;
+  p[0].pid = 1843377 + index_of(d); p[0].usedGpuMemory = 128732ULL << 20; p[0].gpuInstanceId = 0xFFFFFFFF; p[0].computeInstanceId = 0xFFFFFFFF;
+  return OK;
+}

@@ -1,0 +1,108 @@
+/**
+ * The NVML path for real, through koffi, against a stub libnvidia-ml.so compiled here with gcc
+ * (same symbols and signatures as NVML; fixed values and error codes).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BackgroundSnapshot, parseExposition, silentLogger } from '@llmmon/metrics-core';
+import { renderCollector } from '@llmmon/metrics-core/testing';
+import { gpuCollector } from '../src/collectors/gpus';
+import { NvmlSource } from '../src/sources/nvml';
+import { selectSource } from '../src/sources/select';
+import type { GpuSnapshot } from '../src/sources/types';
+
+const dir = mkdtempSync(join(tmpdir(), 'llmmon-nvml-'));
+const STUB = join(__dirname, 'nvml-stub/nvml_stub.c');
+const compile = (name: string, ...defines: string[]) => {
+  const out = join(dir, name, 'libnvidia-ml.so.1');
+  execFileSync('mkdir', ['-p', join(dir, name)]);
+  execFileSync('gcc', ['-shared', '-fPIC', '-O1', '-Wall', ...defines, '-o', out, STUB]);
+  return out;
+};
+let healthy: string;
+let oneLost: string;
+
+beforeAll(() => {
+  healthy = compile('healthy');
+  oneLost = compile('lost', '-DSTUB_LOST_GPU=5');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('NVML source', () => {
+  it('reads every GPU in base units; what the GPU does not support is absent', async () => {
+    const snap = await new NvmlSource(healthy).read();
+    expect(snap.driverVersion).toBe('575.57.08');
+    expect(snap.gpus).toHaveLength(8);
+    expect(snap.gpus[3]).toMatchObject({
+      index: 3,
+      uuid: 'GPU-stub0000-0000-0000-0000-000000000003',
+      name: 'NVIDIA H200',
+      pciBusId: '00000000:48:00.0',
+      utilization: 0.83,
+      memoryTotalBytes: 143771 * 1024 * 1024,
+      temperatureCelsius: 63,
+      powerWatts: 612.31,
+      powerLimitWatts: 700,
+      smClockHertz: 1980e6,
+      memoryClockHertz: 3201e6,
+      pstate: 0,
+      eccCorrectedVolatile: 2,
+      fanSpeedRatio: undefined, // NVML_ERROR_NOT_SUPPORTED on an H200
+    });
+    expect(snap.gpus[3]!.throttle.hw_thermal_slowdown).toBe(true);
+    expect(snap.gpus[0]!.throttle.hw_thermal_slowdown).toBe(false);
+    expect(snap.processes).toHaveLength(8);
+    expect(snap.processes[0]).toMatchObject({ pid: 1843377, usedMemoryBytes: 128732 * 1024 * 1024 });
+  });
+
+  it('reports a GPU that fell off the bus as lost, and the other seven as usual', async () => {
+    const source = new NvmlSource(oneLost);
+    const snapshot = new BackgroundSnapshot<GpuSnapshot>({
+      name: 'nvml',
+      read: () => source.read(),
+      intervalMs: 60_000,
+      timeoutMs: 5_000,
+      logger: silentLogger(),
+    });
+    await snapshot.start();
+    snapshot.stop();
+    const f = parseExposition(await renderCollector(gpuCollector(snapshot, () => false)));
+    const lost = f.get('llmmon_gpu_lost')!.samples;
+    expect(lost.filter((s) => s.value === 1).map((s) => [s.labels['gpu'], s.labels['uuid']])).toEqual([
+      ['5', 'GPU-stub0000-0000-0000-0000-000000000005'],
+    ]);
+    expect(f.get('llmmon_gpu_temperature_celsius')!.samples.map((s) => s.labels['gpu'])).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '6',
+      '7',
+    ]);
+    expect(f.get('llmmon_source_last_collect_success')!.samples[0]!.value).toBe(1);
+  });
+});
+
+describe('source selection', () => {
+  it('prefers NVML when it loads, falls back to nvidia-smi otherwise, and never dies over it', async () => {
+    const base = { NVIDIA_SMI_PATH: 'nvidia-smi', NVIDIA_SMI_TIMEOUT_SECONDS: 1 };
+    expect(selectSource({ ...base, GPU_SOURCE: 'auto', NVML_LIBRARY: healthy }, silentLogger()).name).toBe(
+      'nvml',
+    );
+    expect(
+      selectSource({ ...base, GPU_SOURCE: 'auto', NVML_LIBRARY: join(dir, 'missing.so') }, silentLogger())
+        .name,
+    ).toBe('nvidia-smi');
+    expect(
+      selectSource({ ...base, GPU_SOURCE: 'nvidia-smi', NVML_LIBRARY: healthy }, silentLogger()).name,
+    ).toBe('nvidia-smi');
+    const forced = selectSource(
+      { ...base, GPU_SOURCE: 'nvml', NVML_LIBRARY: join(dir, 'missing.so') },
+      silentLogger(),
+    );
+    await expect(forced.read(new AbortController().signal)).rejects.toThrow(/NVML could not be loaded/);
+  });
+});
