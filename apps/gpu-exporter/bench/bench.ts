@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, processStats, startProcess, type ManagedProcess } from '@llmmon/native-stack';
+import { freePort, processStats, startProcess, startSimulator } from '@llmmon/native-stack';
 
 const DIST = join(__dirname, '../../../dist/apps');
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
@@ -85,23 +85,8 @@ async function measure(name: string, env: Record<string, string>) {
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'llmmon-gpu-bench-'));
-  const simPort = await freePort();
   console.log('[bench] starting the simulator and compiling the NVML stub');
-  const sim: ManagedProcess = await startProcess({
-    name: 'simulator',
-    command: join(DIST, 'simulator/main.js'),
-    env: {
-      HOST: '127.0.0.1',
-      PORT: String(simPort),
-      LOG_LEVEL: 'warn',
-      SIM_DATA_DIR: join(dir, 'sim'),
-      SIM_VLLM_BASE_PORT: '0',
-      SIM_DOCKER_PORT: '0',
-      SIM_LITELLM_PORT: '0',
-      SIM_LANGFUSE_PORT: '0',
-    },
-    readyUrl: `http://127.0.0.1:${simPort}/ready`,
-  });
+  const sim = await startSimulator({ root: join(__dirname, '../../..'), dataDir: join(dir, 'sim') });
   const stub = join(dir, 'libnvidia-ml.so.1');
   execFileSync('gcc', [
     '-shared',
@@ -112,9 +97,7 @@ async function main() {
     join(__dirname, '../test/nvml-stub/nvml_stub.c'),
   ]);
   try {
-    const shim = (
-      (await (await fetch(`http://127.0.0.1:${simPort}/api/v1/upstreams`)).json()) as { nvidia_smi: string }
-    ).nvidia_smi;
+    const shim = sim.upstreams.nvidia_smi;
     const results = [];
     console.log('[bench] NVML (stub) …');
     results.push(await measure('nvml (stub)', { GPU_SOURCE: 'nvml', NVML_LIBRARY: stub }));

@@ -10,57 +10,29 @@ import {
   freePort,
   startProcess,
   startPrometheus,
+  startSimulator,
   waitForQuery,
   type ManagedProcess,
   type RunningPrometheus,
+  type RunningSimulator,
 } from '@llmmon/native-stack';
 
-const DIST = join(__dirname, '../../../dist/apps');
-const TOKEN = 'gpu-exporter-test-token-01';
+const ROOT = join(__dirname, '../../..');
+const DIST = join(ROOT, 'dist/apps');
 
 describe('GPU exporter on the simulated 8x H200 server', () => {
-  let sim: ManagedProcess;
+  let sim: RunningSimulator;
   let exporter: ManagedProcess;
   let prometheus: RunningPrometheus;
-  let simUrl: string;
   let url: string;
   const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-gpu-sim-'));
-  const put = (path: string, body: object) =>
-    fetch(`${simUrl}${path}`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const put = (path: string, body: object) => sim.put(path, body);
 
   beforeAll(async () => {
-    for (const app of ['simulator', 'gpu-exporter']) {
-      if (!existsSync(join(DIST, app, 'main.js')))
-        throw new Error(`dist/apps/${app} is missing: run "npx nx build ${app}"`);
-    }
-    const simPort = await freePort();
-    simUrl = `http://127.0.0.1:${simPort}`;
-    sim = await startProcess({
-      name: 'simulator',
-      command: join(DIST, 'simulator/main.js'),
-      env: {
-        HOST: '127.0.0.1',
-        PORT: String(simPort),
-        LOG_LEVEL: 'warn',
-        ADMIN_TOKEN: TOKEN,
-        SIM_DATA_DIR: join(dataDir, 'sim'),
-        SIM_CLOCK: 'manual',
-        SIM_VLLM_BASE_PORT: '0',
-        SIM_DOCKER_PORT: '0',
-        SIM_LITELLM_PORT: '0',
-        SIM_LANGFUSE_PORT: '0',
-      },
-      readyUrl: `${simUrl}/ready`,
-    });
-    const up = (await (await fetch(`${simUrl}/api/v1/upstreams`)).json()) as {
-      nvidia_smi: string;
-      host: { procfs: string };
-      docker: { socket: string };
-    };
+    if (!existsSync(join(DIST, 'gpu-exporter/main.js')))
+      throw new Error('dist/apps/gpu-exporter is missing: run "npx nx build gpu-exporter"');
+    sim = await startSimulator({ root: ROOT, dataDir: join(dataDir, 'sim'), env: { SIM_CLOCK: 'manual' } });
+    const up = sim.upstreams;
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     exporter = await startProcess({

@@ -10,10 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, processStats, startProcess } from '@llmmon/native-stack';
+import { processStats, startSimulator } from '@llmmon/native-stack';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 60);
-const MAIN = join(__dirname, '../../../dist/apps/simulator/main.js');
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 function get(url: string): Promise<number> {
@@ -37,30 +36,14 @@ const pct = (xs: number[], p: number) =>
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-sim-bench-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  console.log(`[bench] starting the simulator (realtime clock), ${SECONDS} s of load`);
-  const sim = await startProcess({
-    name: 'simulator',
-    command: MAIN,
-    env: {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      SIM_DATA_DIR: dataDir,
-      SIM_LAYOUT: 'dense',
-      SIM_VLLM_BASE_PORT: '0',
-      SIM_DOCKER_PORT: '0',
-      SIM_LITELLM_PORT: '0',
-      SIM_LANGFUSE_PORT: '0',
-    },
-    readyUrl: `${url}/ready`,
+  console.log(`[bench] starting the simulator (realtime clock, dense layout), ${SECONDS} s of load`);
+  const sim = await startSimulator({
+    root: join(__dirname, '../../..'),
+    dataDir,
+    env: { SIM_LAYOUT: 'dense' },
   });
   try {
-    const upstreams = (await (await fetch(`${url}/api/v1/upstreams`)).json()) as {
-      vllm: { url: string }[];
-      docker: { url: string };
-    };
+    const upstreams = sim.upstreams;
     const containers = (await (await fetch(`${upstreams.docker.url}/containers/json?all=1`)).json()) as {
       Names: string[];
     }[];

@@ -1,14 +1,11 @@
 /** The container directory against the simulator's Docker Engine API (the built simulator, as a process). */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { silentLogger } from '@llmmon/metrics-core';
-import { freePort, startProcess, type ManagedProcess } from '@llmmon/native-stack';
+import { startSimulator, type RunningSimulator } from '@llmmon/native-stack';
 import { ContainerDirectory } from '../src';
-
-const SIMULATOR = join(__dirname, '../../../dist/apps/simulator/main.js');
-const TOKEN = 'directory-test-token-0123';
 
 async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -19,42 +16,18 @@ async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise
 }
 
 describe('ContainerDirectory', () => {
-  let sim: ManagedProcess;
-  let url: string;
-  let socket: string;
+  let sim: RunningSimulator;
   let dir: ContainerDirectory;
   const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-dir-'));
-  const put = (path: string, body: object) =>
-    fetch(`${url}${path}`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const put = (path: string, body: object) => sim.put(path, body);
 
   beforeAll(async () => {
-    if (!existsSync(SIMULATOR)) throw new Error(`${SIMULATOR} is missing: run "npx nx build simulator"`);
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    sim = await startProcess({
-      name: 'simulator',
-      command: SIMULATOR,
-      env: {
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        ADMIN_TOKEN: TOKEN,
-        SIM_DATA_DIR: dataDir,
-        SIM_CLOCK: 'manual',
-        SIM_START_TIME: '2025-11-18T14:30:00Z',
-        SIM_VLLM_BASE_PORT: '0',
-        SIM_DOCKER_PORT: '0',
-        SIM_LITELLM_PORT: '0',
-        SIM_LANGFUSE_PORT: '0',
-      },
-      readyUrl: `${url}/ready`,
+    sim = await startSimulator({
+      root: join(__dirname, '../../..'),
+      dataDir,
+      env: { SIM_CLOCK: 'manual', SIM_START_TIME: '2025-11-18T14:30:00Z' },
     });
-    socket = ((await (await fetch(`${url}/api/v1/upstreams`)).json()) as { docker: { socket: string } })
-      .docker.socket;
+    const socket = sim.upstreams.docker.socket;
     dir = new ContainerDirectory({
       docker: new Docker({ socketPath: socket, timeout: 5000 }),
       events: new Docker({ socketPath: socket }),

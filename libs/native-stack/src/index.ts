@@ -15,3 +15,4 @@ export {
 } from './prometheus';
 export { startNodeExporter, type NodeExporterOptions } from './node-exporter';
 export { processStats, type ProcessStats } from './proc-stats';
+export { startSimulator, type RunningSimulator, type SimulatorUpstreams } from './simulator';

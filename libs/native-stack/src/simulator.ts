@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, startProcess, type ManagedProcess } from './processes';
+
+/** Where the simulator's upstreams answer (its GET /api/v1/upstreams). */
+export interface SimulatorUpstreams {
+  readonly host: { readonly procfs: string; readonly sysfs: string; readonly statfs: string };
+  readonly nvidia_smi: string;
+  readonly docker: { readonly socket: string; readonly url: string };
+  readonly vllm: readonly {
+    readonly container: string;
+    readonly model: string;
+    readonly version: string;
+    readonly url: string;
+  }[];
+  readonly litellm: { readonly url: string };
+  readonly langfuse: { readonly url: string };
+}
+
+export interface RunningSimulator extends ManagedProcess {
+  readonly url: string;
+  readonly upstreams: SimulatorUpstreams;
+  /** PUT to the control API with the admin token. */
+  put(path: string, body: object): Promise<Response>;
+}
+
+/**
+ * Starts the built simulator (dist/apps/simulator) on loopback, every upstream on an
+ * ephemeral port, for tests and benchmarks of the exporters that read it.
+ */
+export async function startSimulator(opts: {
+  readonly root: string;
+  readonly dataDir: string;
+  readonly env?: Record<string, string>;
+}): Promise<RunningSimulator> {
+  const main = join(opts.root, 'dist/apps/simulator/main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run "npx nx build simulator"`);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const token = 'simulator-test-admin-token';
+  const proc = await startProcess({
+    name: 'simulator',
+    command: main,
+    env: {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ADMIN_TOKEN: token,
+      SIM_DATA_DIR: opts.dataDir,
+      SIM_VLLM_BASE_PORT: '0',
+      SIM_DOCKER_PORT: '0',
+      SIM_LITELLM_PORT: '0',
+      SIM_LANGFUSE_PORT: '0',
+      ...opts.env,
+    },
+    readyUrl: `${url}/ready`,
+  });
+  const upstreams = (await (await fetch(`${url}/api/v1/upstreams`)).json()) as SimulatorUpstreams;
+  return {
+    ...proc,
+    url,
+    upstreams,
+    put: (path, body) =>
+      fetch(`${url}${path}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+  };
+}
