@@ -86,7 +86,12 @@ async function measure(name: string, env: Record<string, string>) {
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'llmmon-gpu-bench-'));
   console.log('[bench] starting the simulator and compiling the NVML stub');
-  const sim = await startSimulator({ root: join(__dirname, '../../..'), dataDir: join(dir, 'sim') });
+  // The GPU bench needs only the simulated GPUs: no host tree rewrites competing for the CPU.
+  const sim = await startSimulator({
+    root: join(__dirname, '../../..'),
+    dataDir: join(dir, 'sim'),
+    env: { SIM_HOST_REFRESH_SECONDS: '300' },
+  });
   const stub = join(dir, 'libnvidia-ml.so.1');
   execFileSync('gcc', [
     '-shared',
