@@ -16,9 +16,10 @@ async function isListening(port: number): Promise<boolean> {
   }
 }
 
-it('runs the simulator, the system exporter on the simulated host and Prometheus, answers PromQL, and stops cleanly on SIGINT', async () => {
+it('runs the simulator, the system and GPU exporters on the simulated server and Prometheus, answers PromQL, and stops cleanly on SIGINT', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-demo-'));
   const exporterPort = await freePort();
+  const gpuExporterPort = await freePort();
   const prometheusPort = await freePort();
   const simulatorPort = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts'], {
@@ -26,6 +27,7 @@ it('runs the simulator, the system exporter on the simulated host and Prometheus
     env: {
       ...process.env,
       SYSTEM_EXPORTER_PORT: String(exporterPort),
+      GPU_EXPORTER_PORT: String(gpuExporterPort),
       PROMETHEUS_PORT: String(prometheusPort),
       SIMULATOR_PORT: String(simulatorPort),
       DEMO_ADMIN_TOKEN: 'demo-test-token-123456',
@@ -59,6 +61,11 @@ it('runs the simulator, the system exporter on the simulated host and Prometheus
     // The exporter reads the simulated 8x H200 host, not this machine.
     const uname = await queryPrometheus(prom, 'node_uname_info');
     expect(uname[0]!.metric['nodename']).toBe('gpu-node-01');
+    // The GPU exporter reads the simulated server's 8 H200s, containers named.
+    const gpus = await queryPrometheus(prom, 'llmmon_gpu_count{job="gpu"}');
+    expect(gpus[0]!.value[1]).toBe('8');
+    const models = await queryPrometheus(prom, 'count(llmmon_gpu_info{mock="true",name=~".*H200.*"})');
+    expect(models[0]!.value[1]).toBe('8');
 
     // The scenario API printed in the banner works.
     const res = await fetch(`http://127.0.0.1:${simulatorPort}/api/v1/scenario`, {
@@ -72,6 +79,7 @@ it('runs the simulator, the system exporter on the simulated host and Prometheus
     expect(await exited).toBe(0);
     expect(output).toContain('[demo] stopped');
     expect(await isListening(exporterPort)).toBe(false);
+    expect(await isListening(gpuExporterPort)).toBe(false);
     expect(await isListening(simulatorPort)).toBe(false);
     expect(await isListening(prometheusPort)).toBe(false);
   } finally {
@@ -91,6 +99,7 @@ it('refuses to start on a port already in use, naming it', async () => {
       env: {
         ...process.env,
         SYSTEM_EXPORTER_PORT: String(port),
+        GPU_EXPORTER_PORT: String(await freePort()),
         PROMETHEUS_PORT: String(await freePort()),
         SIMULATOR_PORT: String(await freePort()),
       },

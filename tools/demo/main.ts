@@ -1,10 +1,11 @@
 /**
  * `npm run demo`: the llmmon stack as native processes on this machine (no Docker): the
- * simulator (a digital twin of an 8x H200 server), the system exporter reading the simulated
- * host (or this machine with DEMO_HOST_SOURCE=real), and a real Prometheus scraping it.
- * Ctrl-C stops everything.
+ * simulator (a digital twin of an 8x H200 server), the system and GPU exporters reading the
+ * simulated server (or this machine with DEMO_HOST_SOURCE=real), and a real Prometheus
+ * scraping them. Ctrl-C stops everything.
  *
- * Environment: SIMULATOR_PORT (23100), SYSTEM_EXPORTER_PORT (9100), PROMETHEUS_PORT (23001),
+ * Environment: SIMULATOR_PORT (23100), SYSTEM_EXPORTER_PORT (9100), GPU_EXPORTER_PORT (9445),
+ * PROMETHEUS_PORT (23001),
  * DEMO_DATA_DIR (.demo), DEMO_HOST_SOURCE (simulated | real), DEMO_ADMIN_TOKEN (the
  * simulator's control token; a random one by default), PROMETHEUS_SCRAPE_INTERVAL (30s).
  */
@@ -12,7 +13,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { startPrometheus, startProcess, waitForQuery, type ManagedProcess } from '@llmmon/native-stack';
+import {
+  startPrometheus,
+  startProcess,
+  waitForQuery,
+  type ManagedProcess,
+  type SimulatorUpstreams,
+} from '@llmmon/native-stack';
 
 const ROOT = resolve(__dirname, '../..');
 const say = (msg: string) => console.log(`[demo] ${msg}`);
@@ -59,6 +66,7 @@ async function stopAll(code: number): Promise<never> {
 async function main() {
   const simulatorPort = portFromEnv('SIMULATOR_PORT', 23100);
   const exporterPort = portFromEnv('SYSTEM_EXPORTER_PORT', 9100);
+  const gpuExporterPort = portFromEnv('GPU_EXPORTER_PORT', 9445);
   const prometheusPort = portFromEnv('PROMETHEUS_PORT', 23001);
   const dataDir = resolve(ROOT, process.env['DEMO_DATA_DIR'] || '.demo');
   const hostSource = process.env['DEMO_HOST_SOURCE'] || 'simulated';
@@ -74,9 +82,11 @@ async function main() {
   };
   const simulatorMain = built('simulator');
   const exporterMain = built('system-exporter');
+  const gpuExporterMain = built('gpu-exporter');
 
   await assertPortFree(simulatorPort, 'simulator');
   await assertPortFree(exporterPort, 'system exporter');
+  await assertPortFree(gpuExporterPort, 'GPU exporter');
   await assertPortFree(prometheusPort, 'Prometheus');
 
   process.on('SIGINT', () => void stopAll(0));
@@ -115,6 +125,22 @@ async function main() {
     }),
   );
 
+  const gpuExporterUrl = `http://127.0.0.1:${gpuExporterPort}`;
+  say(`starting GPU exporter on ${gpuExporterUrl} (GPUs: ${hostSource}) …`);
+  // The simulated server's nvidia-smi, /proc and Docker API, as the simulator lists them.
+  const gpuSources =
+    hostSource === 'simulated' ? await simulatedGpuSources(simulatorUrl) : ({} as Record<string, string>);
+  running.push(
+    await startProcess({
+      name: 'gpu-exporter',
+      command: gpuExporterMain,
+      env: { HOST: '127.0.0.1', PORT: String(gpuExporterPort), ...gpuSources },
+      // A machine without GPUs never gets ready; the exporter still serves its source errors.
+      readyUrl: `${gpuExporterUrl}/${hostSource === 'simulated' ? 'ready' : 'health'}`,
+      logFile: join(dataDir, 'logs/gpu-exporter.log'),
+    }),
+  );
+
   const interval = process.env['PROMETHEUS_SCRAPE_INTERVAL'];
   let config = readFileSync(join(ROOT, 'infra/prometheus/prometheus.yml'), 'utf8').replace(
     "'localhost:23001'",
@@ -134,6 +160,7 @@ async function main() {
     config,
     targets: {
       system: [{ targets: [`127.0.0.1:${exporterPort}`], labels: { exporter: 'system-exporter' } }],
+      gpu: [{ targets: [`127.0.0.1:${gpuExporterPort}`], labels: { exporter: 'gpu-exporter' } }],
     },
     logFile: join(dataDir, 'logs/prometheus.log'),
   });
@@ -146,6 +173,7 @@ async function main() {
       '  llmmon demo is running:',
       `    simulator         ${simulatorUrl}/api/v1/scenario   (admin token: ${adminToken})`,
       `    system exporter   ${exporterUrl}/metrics   (host: ${hostSource})`,
+      `    GPU exporter      ${gpuExporterUrl}/metrics`,
       `    Prometheus        ${prometheus.url}`,
       `    CPU busy (%)      ${prometheus.url}/graph?g0.expr=${encodeURIComponent(query)}&g0.tab=0`,
       `    logs              ${join(dataDir, 'logs')}`,
@@ -162,14 +190,22 @@ async function main() {
   say('waiting for the first scrape (up to one scrape interval) …');
   const up = await waitForQuery(
     prometheus.url,
-    'up{job="system"}',
-    (r) => r[0]?.value[1] === '1',
+    'up{job=~"system|gpu"} == 1',
+    (r) => r.length === 2,
     120_000,
   ).catch((err: unknown) => {
-    say(`no successful scrape yet: ${err instanceof Error ? err.message : String(err)}`);
+    say(`no successful scrape of both exporters yet: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   });
-  if (up) say(`first scrape done: Prometheus sees the system exporter as up (${up[0]!.metric['instance']})`);
+  if (up) say('first scrape done: Prometheus sees the system and GPU exporters as up');
+}
+
+/** GPU exporter settings that point it at the simulator's nvidia-smi, /proc and Docker API. */
+async function simulatedGpuSources(simulatorUrl: string): Promise<Record<string, string>> {
+  const res = await fetch(`${simulatorUrl}/api/v1/upstreams`, { signal: AbortSignal.timeout(5000) });
+  if (!res.ok) throw new Error(`simulator ${simulatorUrl}/api/v1/upstreams answered ${res.status}`);
+  const up = (await res.json()) as SimulatorUpstreams;
+  return { NVIDIA_SMI_PATH: up.nvidia_smi, HOST_PROC: up.host.procfs, DOCKER_SOCKET: up.docker.socket };
 }
 
 main().catch((err: unknown) => {
