@@ -50,6 +50,15 @@ describe('NVML source', () => {
       pstate: 0,
       eccCorrectedVolatile: 2,
       fanSpeedRatio: undefined, // NVML_ERROR_NOT_SUPPORTED on an H200
+      energyJoules: 123456789, // NVML counts millijoules
+      remappedRowsUncorrectable: 0,
+      rowRemapPending: 0,
+    });
+    expect(snap.gpus[6]).toMatchObject({
+      remappedRowsCorrectable: 2,
+      remappedRowsUncorrectable: 1,
+      rowRemapPending: 1,
+      rowRemapFailed: 0,
     });
     expect(snap.gpus[3]!.throttle.hw_thermal_slowdown).toBe(true);
     expect(snap.gpus[0]!.throttle.hw_thermal_slowdown).toBe(false);
@@ -83,6 +92,10 @@ describe('NVML source', () => {
       '7',
     ]);
     expect(f.get('llmmon_source_last_collect_success')!.samples[0]!.value).toBe(1);
+    // The GPU waiting for a reset to finish a row remap is the one to page about.
+    const pending = f.get('llmmon_gpu_row_remap_pending')!.samples;
+    expect(pending.filter((s) => s.value === 1).map((s) => s.labels['gpu'])).toEqual(['6']);
+    expect(f.get('llmmon_gpu_energy_joules_total')!.samples[0]!.value).toBe(123456789);
   });
 });
 

@@ -110,6 +110,38 @@ export const GPU_METRICS: readonly GpuMetric[] = [
     ),
     read: (g) => g.eccCorrectedVolatile,
   },
+  {
+    def: counter(
+      'llmmon_gpu_energy_joules_total',
+      'Energy used by the GPU since the driver was loaded, in joules.',
+      G,
+    ),
+    read: (g) => g.energyJoules,
+  },
+  {
+    def: counter(
+      'llmmon_gpu_remapped_rows_correctable_total',
+      "GPU memory rows remapped to spares after correctable errors, over the GPU's life.",
+      G,
+    ),
+    read: (g) => g.remappedRowsCorrectable,
+  },
+  {
+    def: counter(
+      'llmmon_gpu_remapped_rows_uncorrectable_total',
+      "GPU memory rows remapped to spares after uncorrectable errors, over the GPU's life.",
+      G,
+    ),
+    read: (g) => g.remappedRowsUncorrectable,
+  },
+  {
+    def: gauge('llmmon_gpu_row_remap_pending', 'A row remap waits for a GPU reset (1), else 0.', G),
+    read: (g) => g.rowRemapPending,
+  },
+  {
+    def: gauge('llmmon_gpu_row_remap_failed', 'A row remap failed (1): the GPU needs service. Else 0.', G),
+    read: (g) => g.rowRemapFailed,
+  },
 ];
 
 const info = gauge(

@@ -100,6 +100,9 @@ export class NvmlSource implements GpuSource {
       fan: 'int nvmlDeviceGetFanSpeed(nvmlDevice_st *device, _Out_ uint *speed)',
       pstate: 'int nvmlDeviceGetPerformanceState(nvmlDevice_st *device, _Out_ int *pstate)',
       reasons: 'int nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_st *device, _Out_ uint64_t *reasons)',
+      energy: 'int nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_st *device, _Out_ uint64_t *millijoules)',
+      remapped:
+        'int nvmlDeviceGetRemappedRows(nvmlDevice_st *device, _Out_ uint *corrRows, _Out_ uint *uncRows, _Out_ uint *isPending, _Out_ uint *failureOccurred)',
       ecc: 'int nvmlDeviceGetTotalEccErrors(nvmlDevice_st *device, int errorType, int counterType, _Out_ uint64_t *count)',
       procs:
         'int nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_st *device, _Inout_ uint *count, _Out_ nvmlProcessInfo_t *infos)',
@@ -180,6 +183,8 @@ export class NvmlSource implements GpuSource {
     const fan = this.out<number>('fan', h);
     const eccUncorrected = this.out<number | bigint>('ecc', h, 1, 0);
     const eccCorrected = this.out<number | bigint>('ecc', h, 0, 0);
+    const millijoules = this.out<number | bigint>('energy', h);
+    const rows = this.remappedRows(h);
     // Processes: ask with room for 64 (an H200 rarely runs more); grow once if told to.
     let infos = this.runningProcesses(h, 64);
     if (infos === 'more') infos = this.runningProcesses(h, 1024);
@@ -213,6 +218,11 @@ export class NvmlSource implements GpuSource {
       fanSpeedRatio: fan === undefined ? undefined : fan / 100,
       eccUncorrectedVolatile: eccUncorrected === undefined ? undefined : Number(eccUncorrected),
       eccCorrectedVolatile: eccCorrected === undefined ? undefined : Number(eccCorrected),
+      energyJoules: millijoules === undefined ? undefined : Number(millijoules) / 1000,
+      remappedRowsCorrectable: rows?.[0],
+      remappedRowsUncorrectable: rows?.[1],
+      rowRemapPending: rows?.[2],
+      rowRemapFailed: rows?.[3],
       throttle: Object.fromEntries(
         THROTTLE_REASONS.map((r) => [
           r,
@@ -220,6 +230,15 @@ export class NvmlSource implements GpuSource {
         ]),
       ) as Record<ThrottleReason, boolean | undefined>,
     };
+  }
+
+  /** [correctable, uncorrectable, pending, failed]; undefined where the GPU has no row remapping (pre-Ampere). */
+  private remappedRows(h: unknown): [number, number, number, number] | undefined {
+    const outs = [[0], [0], [0], [0]] as [number[], number[], number[], number[]];
+    const code = this.f['remapped']!(h, ...outs);
+    if (code === NOT_SUPPORTED) return undefined;
+    this.check(code, 'nvmlDeviceGetRemappedRows');
+    return outs.map((o) => o[0]!) as [number, number, number, number];
   }
 
   private runningProcesses(

@@ -24,6 +24,14 @@ export interface GpuReading {
   readonly fanSpeedRatio?: number | undefined;
   readonly eccUncorrectedVolatile?: number | undefined;
   readonly eccCorrectedVolatile?: number | undefined;
+  /** Energy since the driver was loaded, in joules (NVML only). */
+  readonly energyJoules?: number | undefined;
+  /** HBM rows remapped to spares over the GPU's life, by the error that caused it (NVML only). */
+  readonly remappedRowsCorrectable?: number | undefined;
+  readonly remappedRowsUncorrectable?: number | undefined;
+  /** A remap waits for a GPU reset (1), or a remap failed: the GPU needs service (1). */
+  readonly rowRemapPending?: number | undefined;
+  readonly rowRemapFailed?: number | undefined;
   /** The GPU stopped answering (fell off the bus): only its identity is known. */
   readonly lost?: boolean;
   /** Clock-event (throttle) reasons: true active, false not, undefined unknown. */

@@ -78,6 +78,12 @@ nvmlReturn_t nvmlDeviceGetFanSpeed(nvmlDevice_t d, unsigned int *s) { CHECK(d); 
 nvmlReturn_t nvmlDeviceGetPerformanceState(nvmlDevice_t d, int *p) { CHECK(d); *p = 0; return OK; }
 /* bit 0x4 sw power cap, 0x40 hw thermal slowdown */
 nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t d, unsigned long long *r) { CHECK(d); *r = index_of(d) == 3 ? 0x40ULL : 0ULL; return OK; }
+/* GPU 6 has a remap pending (after an uncorrectable error), as a GPU that needs a reset has. */
+nvmlReturn_t nvmlDeviceGetRemappedRows(nvmlDevice_t d, unsigned int *corr, unsigned int *unc, unsigned int *pending, unsigned int *failed) {
+  CHECK(d);
+  *corr = index_of(d) == 6 ? 2 : 0; *unc = index_of(d) == 6 ? 1 : 0; *pending = index_of(d) == 6; *failed = 0;
+  return OK;
+}
 /* errorType 1 = uncorrected, 0 = corrected; counterType 0 = volatile */
 nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t d, int errorType, int counterType, unsigned long long *c) { CHECK(d); (void)counterType; *c = errorType == 1 ? 0 : 2; return OK; }
 nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned int *n, nvmlProcessInfo_t *p) {
