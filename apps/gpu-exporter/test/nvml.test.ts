@@ -54,6 +54,7 @@ describe('NVML source', () => {
       remappedRowsUncorrectable: 0,
       rowRemapPending: 0,
     });
+    expect(snap.gpus[2]).toMatchObject({ pcieLinkWidth: 8, pcieLinkWidthMax: 16, pcieLinkGeneration: 5 });
     expect(snap.gpus[6]).toMatchObject({
       remappedRowsCorrectable: 2,
       remappedRowsUncorrectable: 1,

@@ -85,6 +85,24 @@ describe('nvidia-smi --query-gpu parser', () => {
     ]).gpus;
     expect(g!.throttle.hw_slowdown).toBe(true);
   });
+
+  it('reads a pending row remap and a link that trained down, as numbers', () => {
+    const fields = [
+      'index',
+      'uuid',
+      'remapped_rows.pending',
+      'remapped_rows.failure',
+      'pcie.link.width.current',
+    ];
+    const [g] = parseQueryGpu('6, GPU-a, Yes, No, 8', fields).gpus;
+    expect(g).toMatchObject({ rowRemapPending: 1, rowRemapFailed: 0, pcieLinkWidth: 8 });
+    const [unknown] = parseQueryGpu('6, GPU-a, [N/A], Maybe, [N/A]', fields).gpus;
+    expect(unknown).toMatchObject({
+      rowRemapPending: undefined,
+      rowRemapFailed: undefined,
+      pcieLinkWidth: undefined,
+    });
+  });
 });
 
 describe('nvidia-smi --query-compute-apps parser', () => {

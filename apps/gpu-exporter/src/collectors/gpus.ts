@@ -111,6 +111,22 @@ export const GPU_METRICS: readonly GpuMetric[] = [
     read: (g) => g.eccCorrectedVolatile,
   },
   {
+    def: gauge('llmmon_gpu_pcie_link_generation', 'PCIe generation the link runs at now.', G),
+    read: (g) => g.pcieLinkGeneration,
+  },
+  {
+    def: gauge('llmmon_gpu_pcie_link_generation_max', 'Highest PCIe generation the GPU and slot support.', G),
+    read: (g) => g.pcieLinkGenerationMax,
+  },
+  {
+    def: gauge('llmmon_gpu_pcie_link_width_lanes', 'PCIe lanes the link runs with now.', G),
+    read: (g) => g.pcieLinkWidth,
+  },
+  {
+    def: gauge('llmmon_gpu_pcie_link_width_max_lanes', 'Most PCIe lanes the GPU and slot support.', G),
+    read: (g) => g.pcieLinkWidthMax,
+  },
+  {
     def: counter(
       'llmmon_gpu_energy_joules_total',
       'Energy used by the GPU since the driver was loaded, in joules.',

@@ -31,6 +31,8 @@ const flag = (raw: string | undefined): boolean | undefined => {
       : undefined;
 };
 
+const bit = (v: boolean | undefined) => (v === undefined ? undefined : v ? 1 : 0);
+
 /** The fields we ask for, in order. */
 export const GPU_FIELDS = [
   'index',
@@ -57,6 +59,14 @@ export const GPU_FIELDS = [
   'fan.speed',
   'ecc.errors.uncorrected.volatile.total',
   'ecc.errors.corrected.volatile.total',
+  'remapped_rows.correctable',
+  'remapped_rows.uncorrectable',
+  'remapped_rows.pending',
+  'remapped_rows.failure',
+  'pcie.link.gen.current',
+  'pcie.link.gen.max',
+  'pcie.link.width.current',
+  'pcie.link.width.max',
   ...THROTTLE_REASONS.map((r) => `clocks_event_reasons.${r}`),
 ] as const;
 
@@ -127,6 +137,14 @@ export function parseQueryGpu(
       fanSpeedRatio: num(get('fan.speed'), 0.01),
       eccUncorrectedVolatile: num(get('ecc.errors.uncorrected.volatile.total')),
       eccCorrectedVolatile: num(get('ecc.errors.corrected.volatile.total')),
+      remappedRowsCorrectable: num(get('remapped_rows.correctable')),
+      remappedRowsUncorrectable: num(get('remapped_rows.uncorrectable')),
+      rowRemapPending: bit(flag(get('remapped_rows.pending'))),
+      rowRemapFailed: bit(flag(get('remapped_rows.failure'))),
+      pcieLinkGeneration: num(get('pcie.link.gen.current')),
+      pcieLinkGenerationMax: num(get('pcie.link.gen.max')),
+      pcieLinkWidth: num(get('pcie.link.width.current')),
+      pcieLinkWidthMax: num(get('pcie.link.width.max')),
       throttle: Object.fromEntries(
         THROTTLE_REASONS.map((r) => [r, flag(get(`clocks_event_reasons.${r}`))]),
       ) as Record<ThrottleReason, boolean | undefined>,

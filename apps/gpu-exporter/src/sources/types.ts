@@ -24,9 +24,14 @@ export interface GpuReading {
   readonly fanSpeedRatio?: number | undefined;
   readonly eccUncorrectedVolatile?: number | undefined;
   readonly eccCorrectedVolatile?: number | undefined;
+  /** PCIe link now and at best: a link that trained down (fewer lanes, older generation) is a fault. */
+  readonly pcieLinkGeneration?: number | undefined;
+  readonly pcieLinkGenerationMax?: number | undefined;
+  readonly pcieLinkWidth?: number | undefined;
+  readonly pcieLinkWidthMax?: number | undefined;
   /** Energy since the driver was loaded, in joules (NVML only). */
   readonly energyJoules?: number | undefined;
-  /** HBM rows remapped to spares over the GPU's life, by the error that caused it (NVML only). */
+  /** HBM rows remapped to spares over the GPU's life, by the error that caused it. */
   readonly remappedRowsCorrectable?: number | undefined;
   readonly remappedRowsUncorrectable?: number | undefined;
   /** A remap waits for a GPU reset (1), or a remap failed: the GPU needs service (1). */

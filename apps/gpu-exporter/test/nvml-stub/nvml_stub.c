@@ -78,6 +78,11 @@ nvmlReturn_t nvmlDeviceGetFanSpeed(nvmlDevice_t d, unsigned int *s) { CHECK(d); 
 nvmlReturn_t nvmlDeviceGetPerformanceState(nvmlDevice_t d, int *p) { CHECK(d); *p = 0; return OK; }
 /* bit 0x4 sw power cap, 0x40 hw thermal slowdown */
 nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t d, unsigned long long *r) { CHECK(d); *r = index_of(d) == 3 ? 0x40ULL : 0ULL; return OK; }
+/* GPU 2's link trained down to x8 (a seating or riser fault). */
+nvmlReturn_t nvmlDeviceGetCurrPcieLinkGeneration(nvmlDevice_t d, unsigned int *g) { CHECK(d); *g = 5; return OK; }
+nvmlReturn_t nvmlDeviceGetMaxPcieLinkGeneration(nvmlDevice_t d, unsigned int *g) { CHECK(d); *g = 5; return OK; }
+nvmlReturn_t nvmlDeviceGetCurrPcieLinkWidth(nvmlDevice_t d, unsigned int *w) { CHECK(d); *w = index_of(d) == 2 ? 8 : 16; return OK; }
+nvmlReturn_t nvmlDeviceGetMaxPcieLinkWidth(nvmlDevice_t d, unsigned int *w) { CHECK(d); *w = 16; return OK; }
 /* GPU 6 has a remap pending (after an uncorrectable error), as a GPU that needs a reset has. */
 nvmlReturn_t nvmlDeviceGetRemappedRows(nvmlDevice_t d, unsigned int *corr, unsigned int *unc, unsigned int *pending, unsigned int *failed) {
   CHECK(d);
