@@ -28,6 +28,12 @@ function main() {
       .slice(2)
       .find((a) => a.startsWith(`${name}=`))
       ?.slice(name.length + 1);
+  if (process.argv.includes('--version')) {
+    const at = lines.findIndex((l) => l.startsWith('# capabilities :: version'));
+    const end = lines.findIndex((l, i) => i > at + 2 && !l.trim());
+    process.stdout.write(lines.slice(at + 3, end).join('\n') + '\n');
+    return;
+  }
   const format = (arg('--format') || '').split(',');
   const gpuQuery = arg('--query-gpu');
   const appQuery = arg('--query-compute-apps');

@@ -34,6 +34,7 @@ describe('NVML source', () => {
   it('reads every GPU in base units; what the GPU does not support is absent', async () => {
     const snap = await new NvmlSource(healthy).read();
     expect(snap.driverVersion).toBe('575.57.08');
+    expect(snap.cudaVersion).toBe('12.9');
     expect(snap.gpus).toHaveLength(8);
     expect(snap.gpus[3]).toMatchObject({
       index: 3,

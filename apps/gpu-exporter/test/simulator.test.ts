@@ -72,6 +72,8 @@ describe('GPU exporter on the simulated 8x H200 server', () => {
     }
     expect(r.families.get('llmmon_gpu_count')!.samples[0]!.value).toBe(8);
     expect(r.families.get('llmmon_gpu_info')!.samples.every((s) => s.labels['mock'] === 'true')).toBe(true);
+    // CUDA version from the shim's `nvidia-smi --version`.
+    expect(r.families.get('llmmon_gpu_info')!.samples[0]!.labels['cuda_version']).toBe('12.9');
     const procs = r.families.get('llmmon_gpu_process_memory_used_bytes')!.samples;
     expect(procs).toHaveLength(8);
     expect(procs.every((p) => p.labels['container']!.startsWith('vllm-'))).toBe(true);

@@ -163,7 +163,7 @@ export const GPU_METRICS: readonly GpuMetric[] = [
 const info = gauge(
   'llmmon_gpu_info',
   'Always 1: identity of each GPU, and where its data came from (mock="true" for simulated GPUs).',
-  ['gpu', 'uuid', 'name', 'pci_bus_id', 'driver_version', 'source', 'mock'],
+  ['gpu', 'uuid', 'name', 'pci_bus_id', 'driver_version', 'cuda_version', 'source', 'mock'],
 );
 const throttle = gauge(
   'llmmon_gpu_throttle_reason_active',
@@ -196,6 +196,7 @@ export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>, isMock: 
             name: g.name,
             pci_bus_id: g.pciBusId,
             driver_version: snap.driverVersion ?? '',
+            cuda_version: snap.cudaVersion ?? '',
             source: snap.source,
             mock: String(isMock()),
           },

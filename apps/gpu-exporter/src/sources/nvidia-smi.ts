@@ -47,6 +47,8 @@ function run(
 export class NvidiaSmiSource implements GpuSource {
   readonly name = 'nvidia-smi';
   private fields: string[] = [...GPU_FIELDS];
+  /** Asked once (`nvidia-smi --version`): it changes only with the driver. */
+  private cudaVersion: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly binary: string,
@@ -65,7 +67,17 @@ export class NvidiaSmiSource implements GpuSource {
       this.env,
     );
     const { gpus, driverVersion } = parseQueryGpu(gpuText, this.fields);
-    return { source: 'nvidia-smi', driverVersion, gpus, processes: parseComputeApps(appText) };
+    this.cudaVersion ??= run(this.binary, ['--version'], this.timeoutMs, signal, this.env).then(
+      (text) => /^CUDA Version\s*:\s*(\S+)/m.exec(text)?.[1],
+      () => undefined, // old drivers have no --version; the label stays empty
+    );
+    return {
+      source: 'nvidia-smi',
+      driverVersion,
+      cudaVersion: await this.cudaVersion,
+      gpus,
+      processes: parseComputeApps(appText),
+    };
   }
 
   private async queryGpus(signal: AbortSignal): Promise<string> {

@@ -77,6 +77,7 @@ export class NvmlSource implements GpuSource {
   /** Identity read once: it does not change, and a GPU that is lost later still has one. */
   private readonly identity: { uuid: string; name: string; pciBusId: string }[] = [];
   private readonly driverVersion: string;
+  private readonly cudaVersion: string | undefined;
 
   /** Throws when the library cannot be loaded or initialised (no NVIDIA driver here). */
   constructor(libraryPath = 'libnvidia-ml.so.1') {
@@ -85,6 +86,7 @@ export class NvmlSource implements GpuSource {
     const decl = {
       init: 'int nvmlInit_v2()',
       driver: 'int nvmlSystemGetDriverVersion(_Out_ uint8_t *version, uint length)',
+      cuda: 'int nvmlSystemGetCudaDriverVersion_v2(_Out_ int *version)',
       count: 'int nvmlDeviceGetCount_v2(_Out_ uint *count)',
       handle: 'int nvmlDeviceGetHandleByIndex_v2(uint index, _Out_ nvmlDevice_st **device)',
       uuid: 'int nvmlDeviceGetUUID(nvmlDevice_st *device, _Out_ uint8_t *uuid, uint length)',
@@ -116,6 +118,12 @@ export class NvmlSource implements GpuSource {
     const buf = Buffer.alloc(96);
     this.check(this.f['driver']!(buf, buf.length), 'nvmlSystemGetDriverVersion');
     this.driverVersion = cString(buf);
+    const cuda = [0];
+    // 12090 → "12.9"
+    this.cudaVersion =
+      this.f['cuda']!(cuda) === SUCCESS
+        ? `${Math.floor(cuda[0]! / 1000)}.${Math.floor((cuda[0]! % 1000) / 10)}`
+        : undefined;
     const count = [0];
     this.check(this.f['count']!(count), 'nvmlDeviceGetCount_v2');
     for (let i = 0; i < count[0]!; i++) {
@@ -167,7 +175,13 @@ export class NvmlSource implements GpuSource {
         throw err;
       }
     }
-    return { source: 'nvml', driverVersion: this.driverVersion, gpus, processes };
+    return {
+      source: 'nvml',
+      driverVersion: this.driverVersion,
+      cudaVersion: this.cudaVersion,
+      gpus,
+      processes,
+    };
   }
 
   private readDevice(index: number, h: unknown, processes: ProcessReading[]): GpuReading {

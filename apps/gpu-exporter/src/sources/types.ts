@@ -65,6 +65,8 @@ export interface ProcessReading {
 export interface GpuSnapshot {
   readonly source: 'nvidia-smi' | 'nvml';
   readonly driverVersion?: string | undefined;
+  /** Highest CUDA version the driver supports, e.g. "12.9". */
+  readonly cudaVersion?: string | undefined;
   readonly gpus: readonly GpuReading[];
   readonly processes: readonly ProcessReading[];
 }

@@ -45,6 +45,7 @@ const char *nvmlErrorString(nvmlReturn_t r) {
   switch (r) { case OK: return "Success"; case NOT_SUPPORTED: return "Not Supported"; case GPU_IS_LOST: return "GPU is lost"; default: return "Unknown Error"; }
 }
 nvmlReturn_t nvmlSystemGetDriverVersion(char *v, unsigned int n) { snprintf(v, n, "575.57.08"); return OK; }
+nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int *v) { if (!initialized) return UNINITIALIZED; *v = 12090; return OK; }
 nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *c) { if (!initialized) return UNINITIALIZED; *c = count(); return OK; }
 nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int i, nvmlDevice_t *d) {
   if (!initialized) return UNINITIALIZED;
