@@ -32,7 +32,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('NVML source', () => {
   it('reads every GPU in base units; what the GPU does not support is absent', async () => {
-    const snap = await new NvmlSource(healthy).read();
+    const source = new NvmlSource(healthy);
+    const snap = await source.read();
     expect(snap.driverVersion).toBe('575.57.08');
     expect(snap.cudaVersion).toBe('12.9');
     expect(snap.gpus).toHaveLength(8);
@@ -55,6 +56,10 @@ describe('NVML source', () => {
       remappedRowsUncorrectable: 0,
       rowRemapPending: 0,
     });
+    // XID events are drained at each read and counted once.
+    expect(snap.gpus[1]!.xid).toEqual({ count: 2, last: 13 });
+    expect(snap.gpus[0]!.xid).toEqual({ count: 0 });
+    expect((await source.read()).gpus[1]!.xid).toEqual({ count: 2, last: 13 });
     expect(snap.gpus[2]).toMatchObject({ pcieLinkWidth: 8, pcieLinkWidthMax: 16, pcieLinkGeneration: 5 });
     expect(snap.gpus[6]).toMatchObject({
       remappedRowsCorrectable: 2,
@@ -94,6 +99,10 @@ describe('NVML source', () => {
       '7',
     ]);
     expect(f.get('llmmon_source_last_collect_success')!.samples[0]!.value).toBe(1);
+    const xids = f.get('llmmon_gpu_xid_errors_total')!.samples;
+    expect(xids).toHaveLength(8); // from 0 on every GPU registered for events, the lost one too
+    expect(xids.find((s) => s.labels['gpu'] === '1')!.value).toBe(2);
+    expect(f.get('llmmon_gpu_last_xid')!.samples.map((s) => [s.labels['gpu'], s.value])).toEqual([['1', 13]]);
     // The GPU waiting for a reset to finish a row remap is the one to page about.
     const pending = f.get('llmmon_gpu_row_remap_pending')!.samples;
     expect(pending.filter((s) => s.value === 1).map((s) => s.labels['gpu'])).toEqual(['6']);

@@ -171,6 +171,16 @@ const throttle = gauge(
   ['gpu', 'uuid', 'reason'],
 );
 const count = gauge('llmmon_gpu_count', 'Number of GPUs the source reports.');
+const xidErrors = counter(
+  'llmmon_gpu_xid_errors_total',
+  'XID errors the driver reported since the exporter started (NVML events only).',
+  ['gpu', 'uuid'],
+);
+const lastXid = gauge(
+  'llmmon_gpu_last_xid',
+  "Code of the latest XID error since the exporter started (look it up in NVIDIA's XID catalog).",
+  ['gpu', 'uuid'],
+);
 const lost = gauge(
   'llmmon_gpu_lost',
   'Whether the GPU stopped answering (fell off the bus, XID 79): 1, else 0.',
@@ -181,7 +191,16 @@ const lost = gauge(
 export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>, isMock: () => boolean): Collector {
   return {
     name: 'gpu',
-    metrics: [...GPU_METRICS.map((m) => m.def), info, throttle, count, lost, ...SNAPSHOT_METRICS],
+    metrics: [
+      ...GPU_METRICS.map((m) => m.def),
+      info,
+      throttle,
+      count,
+      lost,
+      xidErrors,
+      lastXid,
+      ...SNAPSHOT_METRICS,
+    ],
     collect(out) {
       snapshot.report(out);
       const snap = snapshot.current.value;
@@ -206,6 +225,11 @@ export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>, isMock: 
         for (const m of GPU_METRICS) {
           const v = m.read(g);
           if (v !== undefined) out.add(m.def, ids, v);
+        }
+        // Only GPUs registered for XID events get the series (from 0, so increase() sees the first).
+        if (g.xid) {
+          out.add(xidErrors, ids, g.xid.count);
+          if (g.xid.last !== undefined) out.add(lastXid, ids, g.xid.last);
         }
         for (const reason of THROTTLE_REASONS) {
           const v = g.throttle[reason];

@@ -14,6 +14,8 @@ const SUCCESS = 0;
 const NOT_SUPPORTED = 3;
 const INSUFFICIENT_SIZE = 7;
 const GPU_IS_LOST = 15;
+/** nvmlEventTypeXidCriticalError */
+const EVENT_XID = 0x8n;
 
 /** nvmlClocksEventReasons bits, by our reason names. */
 const REASON_BITS: Record<ThrottleReason, bigint> = {
@@ -56,6 +58,14 @@ function declareNvmlTypes(): void {
     pciSubSystemId: 'uint',
     busId: koffi.array('char', 32, 'String'),
   });
+  koffi.opaque('nvmlEventSet_st');
+  koffi.struct('nvmlEventData_t', {
+    device: 'nvmlDevice_st *',
+    eventType: 'uint64',
+    eventData: 'uint64',
+    gpuInstanceId: 'uint',
+    computeInstanceId: 'uint',
+  });
   koffi.struct('nvmlProcessInfo_t', {
     pid: 'uint',
     usedGpuMemory: 'uint64',
@@ -77,6 +87,11 @@ export class NvmlSource implements GpuSource {
   /** Identity read once: it does not change, and a GPU that is lost later still has one. */
   private readonly identity: { uuid: string; name: string; pciBusId: string }[] = [];
   private readonly driverVersion: string;
+  /** XID events arrive on this set; undefined where the driver offers none. */
+  private readonly events: unknown;
+  /** XID count and latest code per GPU index since start: events are drained at each read. */
+  private readonly xids = new Map<number, { count: number; last?: number }>();
+  private readonly indexByAddress = new Map<bigint, number>();
   private readonly cudaVersion: string | undefined;
 
   /** Throws when the library cannot be loaded or initialised (no NVIDIA driver here). */
@@ -110,6 +125,10 @@ export class NvmlSource implements GpuSource {
       remapped:
         'int nvmlDeviceGetRemappedRows(nvmlDevice_st *device, _Out_ uint *corrRows, _Out_ uint *uncRows, _Out_ uint *isPending, _Out_ uint *failureOccurred)',
       ecc: 'int nvmlDeviceGetTotalEccErrors(nvmlDevice_st *device, int errorType, int counterType, _Out_ uint64_t *count)',
+      eventSetCreate: 'int nvmlEventSetCreate(_Out_ nvmlEventSet_st **set)',
+      registerEvents:
+        'int nvmlDeviceRegisterEvents(nvmlDevice_st *device, uint64_t eventTypes, nvmlEventSet_st *set)',
+      eventWait: 'int nvmlEventSetWait_v2(nvmlEventSet_st *set, _Out_ nvmlEventData_t *data, uint timeoutms)',
       procs:
         'int nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_st *device, _Inout_ uint *count, _Out_ nvmlProcessInfo_t *infos)',
     };
@@ -140,6 +159,46 @@ export class NvmlSource implements GpuSource {
         this.identity.push({ uuid: `unknown-${i}`, name: '', pciBusId: '' });
       }
     }
+    this.events = this.createEventSet();
+  }
+
+  /** One event set for every GPU that supports XID events (not all do: vGPU, some drivers). */
+  private createEventSet(): unknown {
+    const set = [null];
+    if (this.f['eventSetCreate']!(set) !== SUCCESS) return undefined;
+    let registered = 0;
+    for (const [index, h] of this.handles.entries()) {
+      this.indexByAddress.set(koffi.address(h), index);
+      if (this.f['registerEvents']!(h, EVENT_XID, set[0]) === SUCCESS) {
+        this.xids.set(index, { count: 0 });
+        registered++;
+      }
+    }
+    return registered ? set[0] : undefined;
+  }
+
+  /** Drains queued XID events without waiting (timeout 0). */
+  private drainXids(): void {
+    if (!this.events) return;
+    for (let i = 0; i < 1000; i++) {
+      const out = [{}];
+      const code = this.f['eventWait']!(this.events, out, 0);
+      // TIMEOUT: the queue is empty. Other errors end this drain only: XIDs must not cost a read.
+      if (code !== SUCCESS) return;
+      const event = out[0] as { device: unknown; eventType: number | bigint; eventData: number | bigint };
+      if ((BigInt(event.eventType) & EVENT_XID) === 0n) continue;
+      const index = this.indexByAddress.get(koffi.address(event.device));
+      const seen = index === undefined ? undefined : this.xids.get(index);
+      if (!seen) continue;
+      seen.count++;
+      seen.last = Number(event.eventData);
+    }
+  }
+
+  /** A copy: the snapshot must not change after it was taken. */
+  private xidCounts(index: number): GpuReading['xid'] {
+    const seen = this.xids.get(index);
+    return seen && { ...seen };
   }
 
   private str(name: string, h: unknown): string {
@@ -164,12 +223,19 @@ export class NvmlSource implements GpuSource {
   async read(): Promise<GpuSnapshot> {
     const gpus: GpuReading[] = [];
     const processes: ProcessReading[] = [];
+    this.drainXids();
     for (const [index, h] of this.handles.entries()) {
       try {
         gpus.push(this.readDevice(index, h, processes));
       } catch (err) {
         if (err instanceof NvmlError && err.code === GPU_IS_LOST) {
-          gpus.push({ index, ...this.identity[index]!, lost: true, throttle: noReasons() });
+          gpus.push({
+            index,
+            ...this.identity[index]!,
+            lost: true,
+            xid: this.xidCounts(index),
+            throttle: noReasons(),
+          });
           continue;
         }
         throw err;
@@ -240,6 +306,7 @@ export class NvmlSource implements GpuSource {
       pcieLinkGenerationMax: this.out<number>('pcieGenMax', h),
       pcieLinkWidth: this.out<number>('pcieWidth', h),
       pcieLinkWidthMax: this.out<number>('pcieWidthMax', h),
+      xid: this.xidCounts(index),
       energyJoules: millijoules === undefined ? undefined : Number(millijoules) / 1000,
       remappedRowsCorrectable: rows?.[0],
       remappedRowsUncorrectable: rows?.[1],

@@ -37,6 +37,8 @@ export interface GpuReading {
   /** A remap waits for a GPU reset (1), or a remap failed: the GPU needs service (1). */
   readonly rowRemapPending?: number | undefined;
   readonly rowRemapFailed?: number | undefined;
+  /** XID errors seen since the exporter started, and the code of the latest (NVML events only). */
+  readonly xid?: { readonly count: number; readonly last?: number | undefined } | undefined;
   /** The GPU stopped answering (fell off the bus): only its identity is known. */
   readonly lost?: boolean;
   /** Clock-event (throttle) reasons: true active, false not, undefined unknown. */

@@ -16,13 +16,20 @@ typedef struct {
   unsigned int domain, bus, device, pciDeviceId, pciSubSystemId;
   char busId[32];
 } nvmlPciInfo_t;
+typedef struct nvmlEventSet_st *nvmlEventSet_t;
+typedef struct {
+  nvmlDevice_t device;
+  unsigned long long eventType;
+  unsigned long long eventData;
+  unsigned int gpuInstanceId, computeInstanceId;
+} nvmlEventData_t;
 typedef struct {
   unsigned int pid;
   unsigned long long usedGpuMemory;
   unsigned int gpuInstanceId, computeInstanceId;
 } nvmlProcessInfo_t;
 
-enum { OK = 0, UNINITIALIZED = 1, INVALID_ARGUMENT = 2, NOT_SUPPORTED = 3, INSUFFICIENT_SIZE = 7, GPU_IS_LOST = 15 };
+enum { OK = 0, UNINITIALIZED = 1, INVALID_ARGUMENT = 2, NOT_SUPPORTED = 3, INSUFFICIENT_SIZE = 7, TIMEOUT = 10, GPU_IS_LOST = 15 };
 
 static int initialized = 0;
 /* Handles are small integers in disguise: index + 1. */
@@ -79,6 +86,22 @@ nvmlReturn_t nvmlDeviceGetFanSpeed(nvmlDevice_t d, unsigned int *s) { CHECK(d); 
 nvmlReturn_t nvmlDeviceGetPerformanceState(nvmlDevice_t d, int *p) { CHECK(d); *p = 0; return OK; }
 /* bit 0x4 sw power cap, 0x40 hw thermal slowdown */
 nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t d, unsigned long long *r) { CHECK(d); *r = index_of(d) == 3 ? 0x40ULL : 0ULL; return OK; }
+/* XID events: GPU 1 reports XID 31 (a GPU memory page fault) then XID 13, once; then the queue is empty. */
+static int registered = 0, delivered = 0;
+nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t *set) { CHECK_INIT(); *set = (nvmlEventSet_t)(long)0x5e7; return OK; }
+nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t d, unsigned long long types, nvmlEventSet_t set) {
+  CHECK_INIT(); (void)set; if (!(types & 0x8ULL)) return NOT_SUPPORTED; registered++; (void)d; return OK;
+}
+nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
+  static const unsigned long long xids[] = { 31, 13 };
+  CHECK_INIT(); (void)set; (void)timeoutms;
+  if (!registered || delivered >= 2) return TIMEOUT;
+  memset(data, 0, sizeof *data);
+  data->device = (nvmlDevice_t)(long)2; /* GPU 1 */
+  data->eventType = 0x8ULL;
+  data->eventData = xids[delivered++];
+  return OK;
+}
 /* GPU 2's link trained down to x8 (a seating or riser fault). */
 nvmlReturn_t nvmlDeviceGetCurrPcieLinkGeneration(nvmlDevice_t d, unsigned int *g) { CHECK(d); *g = 5; return OK; }
 nvmlReturn_t nvmlDeviceGetMaxPcieLinkGeneration(nvmlDevice_t d, unsigned int *g) { CHECK(d); *g = 5; return OK; }
