@@ -4,14 +4,17 @@
  * the built exporter and measures: the source's read time (llmmon_source_last_collect_duration
  * _seconds over several reads), CPU ms per scrape over 300 sequential scrapes, and scrape
  * p50/p99 with 8 concurrent clients. Targets: p99 < 20 ms whatever the source; < 5 ms CPU per
- * scrape with NVML.
+ * scrape with NVML. A third row replays the shim's answers through a script that sleeps 2 s per
+ * call, like nvidia-smi on a host without persistence mode: slow, but not burning our 2 cores
+ * the way the shim (a Node process per call) does.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, processStats, startProcess, startSimulator } from '@llmmon/native-stack';
+import { APP_FIELDS, GPU_FIELDS } from '../src/sources/nvidia-smi-parse';
 
 const DIST = join(__dirname, '../../../dist/apps');
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
@@ -83,6 +86,25 @@ async function measure(name: string, env: Record<string, string>) {
   }
 }
 
+/** An nvidia-smi that answers what the shim answered, after sleeping `seconds`. */
+function slowNvidiaSmi(dir: string, shim: string, seconds: number): string {
+  const ask = (...args: string[]) => execFileSync(shim, args, { encoding: 'utf8' });
+  const gpus = join(dir, 'gpus.csv');
+  const apps = join(dir, 'apps.csv');
+  const version = join(dir, 'version.txt');
+  writeFileSync(gpus, ask(`--query-gpu=${GPU_FIELDS.join(',')}`, '--format=csv,noheader,nounits'));
+  writeFileSync(apps, ask(`--query-compute-apps=${APP_FIELDS.join(',')}`, '--format=csv,noheader,nounits'));
+  writeFileSync(version, ask('--version'));
+  const script = join(dir, 'slow-nvidia-smi');
+  writeFileSync(
+    script,
+    `#!/bin/sh\nsleep ${seconds}\ncase "$*" in\n  *--query-gpu=*) cat '${gpus}' ;;\n` +
+      `  *--query-compute-apps=*) cat '${apps}' ;;\n  *) cat '${version}' ;;\nesac\n`,
+  );
+  chmodSync(script, 0o755);
+  return script;
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'llmmon-gpu-bench-'));
   console.log('[bench] starting the simulator and compiling the NVML stub');
@@ -108,6 +130,14 @@ async function main() {
     results.push(await measure('nvml (stub)', { GPU_SOURCE: 'nvml', NVML_LIBRARY: stub }));
     console.log('[bench] nvidia-smi (simulator shim) …');
     results.push(await measure('nvidia-smi (shim)', { GPU_SOURCE: 'nvidia-smi', NVIDIA_SMI_PATH: shim }));
+    console.log('[bench] nvidia-smi (2 s per call, idle while it waits) …');
+    results.push(
+      await measure('nvidia-smi (slow 2 s)', {
+        GPU_SOURCE: 'nvidia-smi',
+        NVIDIA_SMI_PATH: slowNvidiaSmi(dir, shim, 2),
+        NVIDIA_SMI_TIMEOUT_SECONDS: '5',
+      }),
+    );
     console.table(results);
     for (const r of results) {
       console.log(
