@@ -2,7 +2,7 @@ import { env, exporterConfigSchema } from '@llmmon/metrics-core';
 
 /** Every variable the GPU exporter reads. */
 export const configSchema = {
-  ...exporterConfigSchema({ port: 9445, cacheSeconds: 0 }),
+  ...exporterConfigSchema({ port: 9445 }),
   GPU_SOURCE: env.oneOf(
     'Where GPU data comes from: auto (NVML when the library loads, else nvidia-smi), nvml or nvidia-smi.',
     ['auto', 'nvml', 'nvidia-smi'] as const,
