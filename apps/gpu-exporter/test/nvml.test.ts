@@ -51,6 +51,8 @@ describe('NVML source', () => {
       memoryClockHertz: 3201e6,
       pstate: 0,
       eccCorrectedVolatile: 2,
+      eccCorrectedAggregate: 7,
+      eccUncorrectedAggregate: 1,
       fanSpeedRatio: undefined, // NVML_ERROR_NOT_SUPPORTED on an H200
       energyJoules: 123456789, // NVML counts millijoules
       remappedRowsUncorrectable: 0,

@@ -111,6 +111,22 @@ export const GPU_METRICS: readonly GpuMetric[] = [
     read: (g) => g.eccCorrectedVolatile,
   },
   {
+    def: counter(
+      'llmmon_gpu_ecc_uncorrected_aggregate_errors_total',
+      "Uncorrected ECC errors over the GPU's life (kept across driver reloads).",
+      G,
+    ),
+    read: (g) => g.eccUncorrectedAggregate,
+  },
+  {
+    def: counter(
+      'llmmon_gpu_ecc_corrected_aggregate_errors_total',
+      "Corrected ECC errors over the GPU's life (kept across driver reloads).",
+      G,
+    ),
+    read: (g) => g.eccCorrectedAggregate,
+  },
+  {
     def: gauge('llmmon_gpu_pcie_link_generation', 'PCIe generation the link runs at now.', G),
     read: (g) => g.pcieLinkGeneration,
   },

@@ -267,6 +267,8 @@ export class NvmlSource implements GpuSource {
     const fan = this.out<number>('fan', h);
     const eccUncorrected = this.out<number | bigint>('ecc', h, 1, 0);
     const eccCorrected = this.out<number | bigint>('ecc', h, 0, 0);
+    const eccUncorrectedAggregate = this.out<number | bigint>('ecc', h, 1, 1);
+    const eccCorrectedAggregate = this.out<number | bigint>('ecc', h, 0, 1);
     const millijoules = this.out<number | bigint>('energy', h);
     const rows = this.remappedRows(h);
     // Processes: ask with room for 64 (an H200 rarely runs more); grow once if told to.
@@ -302,6 +304,9 @@ export class NvmlSource implements GpuSource {
       fanSpeedRatio: fan === undefined ? undefined : fan / 100,
       eccUncorrectedVolatile: eccUncorrected === undefined ? undefined : Number(eccUncorrected),
       eccCorrectedVolatile: eccCorrected === undefined ? undefined : Number(eccCorrected),
+      eccUncorrectedAggregate:
+        eccUncorrectedAggregate === undefined ? undefined : Number(eccUncorrectedAggregate),
+      eccCorrectedAggregate: eccCorrectedAggregate === undefined ? undefined : Number(eccCorrectedAggregate),
       pcieLinkGeneration: this.out<number>('pcieGen', h),
       pcieLinkGenerationMax: this.out<number>('pcieGenMax', h),
       pcieLinkWidth: this.out<number>('pcieWidth', h),

@@ -24,6 +24,9 @@ export interface GpuReading {
   readonly fanSpeedRatio?: number | undefined;
   readonly eccUncorrectedVolatile?: number | undefined;
   readonly eccCorrectedVolatile?: number | undefined;
+  /** ECC errors over the GPU's life (kept in its InfoROM across driver reloads). */
+  readonly eccUncorrectedAggregate?: number | undefined;
+  readonly eccCorrectedAggregate?: number | undefined;
   /** PCIe link now and at best: a link that trained down (fewer lanes, older generation) is a fault. */
   readonly pcieLinkGeneration?: number | undefined;
   readonly pcieLinkGenerationMax?: number | undefined;

@@ -113,8 +113,12 @@ nvmlReturn_t nvmlDeviceGetRemappedRows(nvmlDevice_t d, unsigned int *corr, unsig
   *corr = index_of(d) == 6 ? 2 : 0; *unc = index_of(d) == 6 ? 1 : 0; *pending = index_of(d) == 6; *failed = 0;
   return OK;
 }
-/* errorType 1 = uncorrected, 0 = corrected; counterType 0 = volatile */
-nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t d, int errorType, int counterType, unsigned long long *c) { CHECK(d); (void)counterType; *c = errorType == 1 ? 0 : 2; return OK; }
+/* errorType 1 = uncorrected, 0 = corrected; counterType 0 = volatile (since driver load), 1 = aggregate (lifetime) */
+nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t d, int errorType, int counterType, unsigned long long *c) {
+  CHECK(d);
+  *c = errorType == 1 ? (counterType == 1 ? 1 : 0) : (counterType == 1 ? 7 : 2);
+  return OK;
+}
 nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned int *n, nvmlProcessInfo_t *p) {
   CHECK(d);
   if (*n < 1) { *n = 1; return INSUFFICIENT_SIZE; }
