@@ -1,14 +1,17 @@
 /**
  * Real nvidia-smi captures (H200, H100; ../shared/fixtures/real-upstream) replayed through a
- * fake nvidia-smi: the exporter's GPU families must match the golden exposition.
+ * fake nvidia-smi, and the constructed 8x H200 CSV fixtures: the exporter's GPU families must
+ * match the golden exposition.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackgroundSnapshot, parseExposition, silentLogger } from '@llmmon/metrics-core';
 import { GoldenFiles, renderCollector, scrape, startTestExporter } from '@llmmon/metrics-core/testing';
 import { gpuCollector } from '../src/collectors/gpus';
+import { processCollector } from '../src/collectors/processes';
 import { NvidiaSmiSource } from '../src/sources/nvidia-smi';
+import { parseComputeApps, parseQueryGpu } from '../src/sources/nvidia-smi-parse';
 import type { GpuSnapshot } from '../src/sources/types';
 
 const CAPTURES = join(__dirname, '../../../../shared/fixtures/real-upstream');
@@ -88,4 +91,36 @@ describe('a wedged nvidia-smi', () => {
 
 it('has its fake nvidia-smi in place', () => {
   expect(existsSync(FAKE)).toBe(true);
+});
+
+describe('the constructed 8x H200 fixture (../shared/fixtures/nvidia-smi-query-*.csv)', () => {
+  it('renders the golden GPU and process exposition', async () => {
+    const read = (f: string) => readFileSync(join(CAPTURES, '..', f), 'utf8');
+    // The fixture's columns are named by its header file, units stripped.
+    const fields = read('nvidia-smi-query-gpu-with-header.csv')
+      .split('\n')[0]!
+      .split(', ')
+      .map((h) => h.replace(/ \[.*\]$/, ''));
+    const snap = new BackgroundSnapshot<GpuSnapshot>({
+      name: 'nvidia-smi',
+      read: async () => ({
+        source: 'nvidia-smi',
+        ...parseQueryGpu(read('nvidia-smi-query-gpu.csv'), fields),
+        processes: parseComputeApps(read('nvidia-smi-query-compute-apps.csv')),
+      }),
+      intervalMs: 60_000,
+      timeoutMs: 5_000,
+      logger: silentLogger(),
+    });
+    await snap.start();
+    snap.stop();
+    // No Docker here: processes are listed with container="" (host processes).
+    const collectors = [gpuCollector(snap, () => false), processCollector(snap, '/nonexistent', undefined)];
+    const text = (await Promise.all(collectors.map((c) => renderCollector(c)))).join('\n');
+    goldens.match('constructed-8xh200.prom', stable(text));
+    const f = parseExposition(text);
+    expect(f.get('llmmon_gpu_count')!.samples[0]!.value).toBe(8);
+    expect(f.get('llmmon_gpu_process_memory_used_bytes')!.samples).toHaveLength(8);
+    expect(text).not.toMatch(/\bNaN\b/);
+  });
 });

@@ -18,7 +18,9 @@ export function isUnavailable(raw: string): boolean {
 export function num(raw: string | undefined, scale = 1): number | undefined {
   if (raw === undefined || isUnavailable(raw)) return undefined;
   const n = Number(raw.trim().replace(/ (%|MiB|W|MHz|C)$/, ''));
-  return Number.isFinite(n) ? n * scale : undefined;
+  if (!Number.isFinite(n)) return undefined;
+  // Percentages divide by 100: 69 * 0.01 would print as 0.6900000000000001.
+  return scale < 1 ? n / Math.round(1 / scale) : n * scale;
 }
 
 const flag = (raw: string | undefined): boolean | undefined => {
