@@ -3,11 +3,12 @@
  * (same symbols and signatures as NVML; fixed values and error codes).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackgroundSnapshot, parseExposition, silentLogger } from '@llmmon/metrics-core';
-import { renderCollector } from '@llmmon/metrics-core/testing';
+import { renderCollector, scrape } from '@llmmon/metrics-core/testing';
+import { freePort, startProcess } from '@llmmon/native-stack';
 import { gpuCollector } from '../src/collectors/gpus';
 import { NvmlSource } from '../src/sources/nvml';
 import { selectSource } from '../src/sources/select';
@@ -115,20 +116,74 @@ describe('NVML source', () => {
 describe('source selection', () => {
   it('prefers NVML when it loads, falls back to nvidia-smi otherwise, and never dies over it', async () => {
     const base = { NVIDIA_SMI_PATH: 'nvidia-smi', NVIDIA_SMI_TIMEOUT_SECONDS: 1 };
-    expect(selectSource({ ...base, GPU_SOURCE: 'auto', NVML_LIBRARY: healthy }, silentLogger()).name).toBe(
-      'nvml',
-    );
     expect(
-      selectSource({ ...base, GPU_SOURCE: 'auto', NVML_LIBRARY: join(dir, 'missing.so') }, silentLogger())
-        .name,
+      (await selectSource({ ...base, GPU_SOURCE: 'auto', NVML_LIBRARY: healthy }, silentLogger())).name,
+    ).toBe('nvml');
+    expect(
+      (
+        await selectSource(
+          { ...base, GPU_SOURCE: 'auto', NVML_LIBRARY: join(dir, 'missing.so') },
+          silentLogger(),
+        )
+      ).name,
     ).toBe('nvidia-smi');
     expect(
-      selectSource({ ...base, GPU_SOURCE: 'nvidia-smi', NVML_LIBRARY: healthy }, silentLogger()).name,
+      (await selectSource({ ...base, GPU_SOURCE: 'nvidia-smi', NVML_LIBRARY: healthy }, silentLogger())).name,
     ).toBe('nvidia-smi');
-    const forced = selectSource(
+    const forced = await selectSource(
       { ...base, GPU_SOURCE: 'nvml', NVML_LIBRARY: join(dir, 'missing.so') },
       silentLogger(),
     );
     await expect(forced.read(new AbortController().signal)).rejects.toThrow(/NVML could not be loaded/);
+  });
+});
+
+describe('a driver stuck inside an NVML call (built exporter, NVML on its worker thread)', () => {
+  it('keeps answering scrapes with the last snapshot, marked stale, and recovers when the call returns', async () => {
+    const hangFile = join(dir, 'hang');
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const exporter = await startProcess({
+      name: 'gpu-exporter',
+      command: join(__dirname, '../../../dist/apps/gpu-exporter/main.js'),
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'error',
+        DOCKER_ENABLED: 'false',
+        GPU_SOURCE: 'nvml',
+        NVML_LIBRARY: healthy,
+        NVML_STUB_HANG_FILE: hangFile,
+        GPU_REFRESH_SECONDS: '0.2',
+        NVIDIA_SMI_TIMEOUT_SECONDS: '0.5', // a read is abandoned after 1.5 s
+        SCRAPE_CACHE_SECONDS: '0',
+      },
+      readyUrl: `${url}/ready`,
+    });
+    const value = (r: Awaited<ReturnType<typeof scrape>>, name: string) =>
+      r.families.get(name)?.samples[0]?.value;
+    try {
+      expect(value(await scrape(url), 'llmmon_source_last_collect_success')).toBe(1);
+      writeFileSync(hangFile, ''); // from now on NVML does not return
+      let r = await scrape(url);
+      for (let i = 0; i < 100 && value(r, 'llmmon_source_last_collect_success') !== 0; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        // Every scrape must answer at once; a blocked event loop would trip this timeout.
+        const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(1_000) });
+        expect(res.status).toBe(200);
+        r = await scrape(url);
+      }
+      expect(value(r, 'llmmon_source_last_collect_success')).toBe(0);
+      expect(value(r, 'llmmon_gpu_count')).toBe(8); // the last snapshot is still served
+      unlinkSync(hangFile);
+      for (let i = 0; i < 100 && value(r, 'llmmon_source_last_collect_success') !== 1; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        r = await scrape(url);
+      }
+      expect(value(r, 'llmmon_source_last_collect_success')).toBe(1);
+    } finally {
+      rmSync(hangFile, { force: true });
+      await exporter.stop();
+    }
   });
 });

@@ -2,10 +2,14 @@
  * A stand-in libnvidia-ml.so.1 for tests, compiled by the test suite with gcc: the NVML symbols
  * and signatures the GPU exporter calls, returning fixed H200-like values. Compile with
  * -DSTUB_GPUS=n for the device count (default 8) and -DSTUB_LOST_GPU=i to make that GPU answer
- * GPU_IS_LOST after initialisation (as a GPU that falls off the bus does).
+ * GPU_IS_LOST after initialisation (as a GPU that falls off the bus does). While the file named
+ * by $NVML_STUB_HANG_FILE exists, nvmlDeviceGetUtilizationRates does not return (a driver stuck
+ * inside an NVML call; at most 30 s).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef int nvmlReturn_t;
 typedef struct nvmlDevice_st *nvmlDevice_t;
@@ -69,7 +73,11 @@ nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t *p) {
   snprintf(p->busId, sizeof p->busId, "00000000:%02X:00.0", p->bus);
   return OK;
 }
-nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t d, nvmlUtilization_t *u) { CHECK(d); u->gpu = 80 + index_of(d); u->memory = 50; return OK; }
+static void hang_while_asked(void) {
+  const char *f = getenv("NVML_STUB_HANG_FILE");
+  for (int i = 0; f && i < 600 && access(f, F_OK) == 0; i++) usleep(50000);
+}
+nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t d, nvmlUtilization_t *u) { CHECK(d); hang_while_asked(); u->gpu = 80 + index_of(d); u->memory = 50; return OK; }
 nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t d, nvmlMemory_t *m) {
   CHECK(d);
   m->total = 143771ULL << 20; m->used = 128752ULL << 20; m->free = m->total - m->used;
