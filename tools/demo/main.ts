@@ -13,26 +13,34 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { env, loadConfigOrExit } from '@llmmon/metrics-core';
 import {
   startPrometheus,
   startProcess,
   waitForQuery,
+  simulatorUpstreams,
   type ManagedProcess,
-  type SimulatorUpstreams,
 } from '@llmmon/native-stack';
 
 const ROOT = resolve(__dirname, '../..');
 const say = (msg: string) => console.log(`[demo] ${msg}`);
 
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const port = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    console.error(`[demo] ${name}: expected a TCP port between 1 and 65535 (got "${raw}")`);
-    process.exit(2);
-  }
-  return port;
-}
+const port = (what: string, def: number) => env.int(`Port of ${what}.`, def, { min: 1, max: 65535 });
+/** What the demo reads; a bad value exits 2 with one line naming the variable (metrics-core). */
+const demoConfigSchema = {
+  SIMULATOR_PORT: port('the simulator', 23100),
+  SYSTEM_EXPORTER_PORT: port('the system exporter', 9100),
+  GPU_EXPORTER_PORT: port('the GPU exporter', 9445),
+  PROMETHEUS_PORT: port('Prometheus', 23001),
+  DEMO_DATA_DIR: env.string('Data and logs, relative to the repository.', '.demo'),
+  DEMO_HOST_SOURCE: env.oneOf(
+    'What the exporters read: the simulated server or this machine.',
+    ['simulated', 'real'] as const,
+    'simulated',
+  ),
+  DEMO_ADMIN_TOKEN: env.string("The simulator's control token (random by default)."),
+  PROMETHEUS_SCRAPE_INTERVAL: env.string('Scrape interval, e.g. 1s (default: prometheus.yml).'),
+};
 
 async function assertPortFree(port: number, what: string): Promise<void> {
   const server = createServer();
@@ -64,17 +72,14 @@ async function stopAll(code: number): Promise<never> {
 }
 
 async function main() {
-  const simulatorPort = portFromEnv('SIMULATOR_PORT', 23100);
-  const exporterPort = portFromEnv('SYSTEM_EXPORTER_PORT', 9100);
-  const gpuExporterPort = portFromEnv('GPU_EXPORTER_PORT', 9445);
-  const prometheusPort = portFromEnv('PROMETHEUS_PORT', 23001);
-  const dataDir = resolve(ROOT, process.env['DEMO_DATA_DIR'] || '.demo');
-  const hostSource = process.env['DEMO_HOST_SOURCE'] || 'simulated';
-  if (hostSource !== 'simulated' && hostSource !== 'real') {
-    console.error(`[demo] DEMO_HOST_SOURCE: expected simulated or real (got "${hostSource}")`);
-    process.exit(2);
-  }
-  const adminToken = process.env['DEMO_ADMIN_TOKEN'] || randomBytes(12).toString('hex');
+  const settings = loadConfigOrExit(demoConfigSchema);
+  const simulatorPort = settings.SIMULATOR_PORT;
+  const exporterPort = settings.SYSTEM_EXPORTER_PORT;
+  const gpuExporterPort = settings.GPU_EXPORTER_PORT;
+  const prometheusPort = settings.PROMETHEUS_PORT;
+  const dataDir = resolve(ROOT, settings.DEMO_DATA_DIR);
+  const hostSource = settings.DEMO_HOST_SOURCE;
+  const adminToken = settings.DEMO_ADMIN_TOKEN || randomBytes(12).toString('hex');
   const built = (app: string) => {
     const main = join(ROOT, 'dist/apps', app, 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run "npx nx build ${app}"`);
@@ -141,7 +146,7 @@ async function main() {
     }),
   );
 
-  const interval = process.env['PROMETHEUS_SCRAPE_INTERVAL'];
+  const interval = settings.PROMETHEUS_SCRAPE_INTERVAL;
   let config = readFileSync(join(ROOT, 'infra/prometheus/prometheus.yml'), 'utf8').replace(
     "'localhost:23001'",
     `'127.0.0.1:${prometheusPort}'`,
@@ -202,9 +207,7 @@ async function main() {
 
 /** GPU exporter settings that point it at the simulator's nvidia-smi, /proc and Docker API. */
 async function simulatedGpuSources(simulatorUrl: string): Promise<Record<string, string>> {
-  const res = await fetch(`${simulatorUrl}/api/v1/upstreams`, { signal: AbortSignal.timeout(5000) });
-  if (!res.ok) throw new Error(`simulator ${simulatorUrl}/api/v1/upstreams answered ${res.status}`);
-  const up = (await res.json()) as SimulatorUpstreams;
+  const up = await simulatorUpstreams(simulatorUrl);
   return { NVIDIA_SMI_PATH: up.nvidia_smi, HOST_PROC: up.host.procfs, DOCKER_SOCKET: up.docker.socket };
 }
 

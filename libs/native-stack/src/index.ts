@@ -15,4 +15,9 @@ export {
 } from './prometheus';
 export { startNodeExporter, type NodeExporterOptions } from './node-exporter';
 export { processStats, type ProcessStats } from './proc-stats';
-export { startSimulator, type RunningSimulator, type SimulatorUpstreams } from './simulator';
+export {
+  simulatorUpstreams,
+  startSimulator,
+  type RunningSimulator,
+  type SimulatorUpstreams,
+} from './simulator';

@@ -17,6 +17,13 @@ export interface SimulatorUpstreams {
   readonly langfuse: { readonly url: string };
 }
 
+/** Asks a running simulator where its upstreams answer. */
+export async function simulatorUpstreams(url: string): Promise<SimulatorUpstreams> {
+  const res = await fetch(`${url}/api/v1/upstreams`, { signal: AbortSignal.timeout(5000) });
+  if (!res.ok) throw new Error(`simulator ${url}/api/v1/upstreams answered ${res.status}`);
+  return (await res.json()) as SimulatorUpstreams;
+}
+
 export interface RunningSimulator extends ManagedProcess {
   readonly url: string;
   readonly upstreams: SimulatorUpstreams;
@@ -55,7 +62,7 @@ export async function startSimulator(opts: {
     },
     readyUrl: `${url}/ready`,
   });
-  const upstreams = (await (await fetch(`${url}/api/v1/upstreams`)).json()) as SimulatorUpstreams;
+  const upstreams = await simulatorUpstreams(url);
   return {
     ...proc,
     url,
