@@ -70,6 +70,11 @@ export class BackgroundSnapshot<T> {
     failures: 0,
   };
   private inFlight: Promise<void> | undefined;
+  /**
+   * A read that outlived its timeout and has not settled (a source stuck in a call it cannot
+   * abort): no second read is started beside it, so stuck calls never pile up.
+   */
+  private abandoned: Promise<T> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
@@ -105,11 +110,18 @@ export class BackgroundSnapshot<T> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     try {
+      if (this.abandoned) throw new TimeoutError(`${this.opts.name}: the previous read has not returned yet`);
+      const read = this.opts.read(controller.signal);
       const value = await Promise.race([
-        this.opts.read(controller.signal),
+        read,
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
             controller.abort();
+            this.abandoned = read;
+            const settled = () => {
+              if (this.abandoned === read) this.abandoned = undefined;
+            };
+            read.then(settled, settled);
             reject(new TimeoutError(`${this.opts.name} did not answer within ${this.opts.timeoutMs} ms`));
           }, this.opts.timeoutMs);
         }),

@@ -48,6 +48,31 @@ describe('BackgroundSnapshot', () => {
     snap.stop();
   });
 
+  it('starts no second read beside one that outlived its timeout, until that one settles', async () => {
+    let calls = 0;
+    let release: (v: number) => void = () => undefined;
+    const snap = new BackgroundSnapshot({
+      name: 'nvml',
+      // Ignores the abort signal, as a call stuck in a driver does.
+      read: () => {
+        calls++;
+        return calls === 1 ? new Promise<number>((r) => (release = r)) : Promise.resolve(calls);
+      },
+      intervalMs: 60_000,
+      timeoutMs: 20,
+      logger: silentLogger(),
+    });
+    await snap.refresh(); // times out; the read is still running
+    await snap.refresh(); // fails at once: the stuck read has not returned
+    expect(calls).toBe(1);
+    expect(snap.current).toMatchObject({ ok: false, failures: 2, lastErrorKind: 'timeout' });
+    release(1);
+    await flush();
+    await snap.refresh();
+    expect(calls).toBe(2);
+    expect(snap.current).toMatchObject({ value: 2, ok: true });
+  });
+
   it('keeps the scrape fast however slow the source is', async () => {
     let release!: () => void;
     const slow = new BackgroundSnapshot({

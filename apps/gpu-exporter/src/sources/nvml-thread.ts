@@ -1,11 +1,5 @@
 import { Worker, type MessagePort } from 'node:worker_threads';
-import {
-  ClassifiedError,
-  classifyError,
-  errorMessage,
-  TimeoutError,
-  type ErrorKind,
-} from '@llmmon/metrics-core';
+import { ClassifiedError, classifyError, errorMessage, type ErrorKind } from '@llmmon/metrics-core';
 import { NvmlSource } from './nvml';
 import type { GpuSnapshot, GpuSource } from './types';
 
@@ -17,20 +11,18 @@ type Reply = { ready: true } | { snapshot: GpuSnapshot } | { error: string; kind
 /**
  * NVML on a worker thread. NVML calls are synchronous, and a driver in trouble can hang inside
  * one; on the main thread that would stop the exporter answering at all. Here a hung call
- * holds only the worker: the read times out, the last snapshot is served as stale, and no
- * second read is started until the stuck one returns.
+ * holds only the worker: a read settles only when the worker answers, so BackgroundSnapshot
+ * times it out, serves the last snapshot as stale, and starts no second read beside it.
  */
 export class ThreadedNvmlSource implements GpuSource {
   readonly name = 'nvml';
-  private busy = false;
   private waiting: { resolve: (s: GpuSnapshot) => void; reject: (e: Error) => void } | undefined;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (reply: Reply) => {
-      this.busy = false;
       const waiting = this.waiting;
       this.waiting = undefined;
-      if (!waiting) return; // a stuck read that came back after its timeout
+      if (!waiting) return;
       if ('snapshot' in reply) waiting.resolve(reply.snapshot);
       else if ('error' in reply) waiting.reject(new ClassifiedError(reply.kind, reply.error));
     });
@@ -51,22 +43,10 @@ export class ThreadedNvmlSource implements GpuSource {
     });
   }
 
-  read(signal: AbortSignal): Promise<GpuSnapshot> {
-    if (this.busy)
-      return Promise.reject(
-        new TimeoutError('the previous NVML read has not returned: the driver is stuck in an NVML call'),
-      );
-    this.busy = true;
+  /** Settles when the worker answers, however long that takes: an NVML call cannot be aborted. */
+  read(): Promise<GpuSnapshot> {
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
-      signal.addEventListener(
-        'abort',
-        () => {
-          this.waiting = undefined;
-          reject(new TimeoutError('NVML read abandoned at its timeout'));
-        },
-        { once: true },
-      );
       this.worker.postMessage('read');
     });
   }
