@@ -26,6 +26,8 @@ declare -A packages=(
   [prometheus]=prometheus
   [promtool]=prometheus
   [prometheus-node-exporter]=prometheus-node-exporter
+  # The GPU exporter's tests compile a stand-in libnvidia-ml.so with it.
+  [gcc]=gcc
 )
 missing=()
 for cmd in "${!packages[@]}"; do
@@ -34,7 +36,7 @@ done
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  say "Debian packages present: prometheus, prometheus-node-exporter"
+  say "Debian packages present: prometheus, prometheus-node-exporter, gcc"
   exit 0
 fi
 
