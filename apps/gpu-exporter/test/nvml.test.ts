@@ -16,6 +16,7 @@ import type { GpuSnapshot } from '../src/sources/types';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmmon-nvml-'));
 const STUB = join(__dirname, 'nvml-stub/nvml_stub.c');
+const MiB = 1024 * 1024;
 const compile = (name: string, ...defines: string[]) => {
   const out = join(dir, name, 'libnvidia-ml.so.1');
   execFileSync('mkdir', ['-p', join(dir, name)]);
@@ -24,10 +25,12 @@ const compile = (name: string, ...defines: string[]) => {
 };
 let healthy: string;
 let oneLost: string;
+let noMemoryV2: string;
 
 beforeAll(() => {
   healthy = compile('healthy');
   oneLost = compile('lost', '-DSTUB_LOST_GPU=5');
+  noMemoryV2 = compile('pre-r510', '-DSTUB_NO_MEMORY_V2');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -44,7 +47,11 @@ describe('NVML source', () => {
       name: 'NVIDIA H200',
       pciBusId: '00000000:48:00.0',
       utilization: 0.83,
-      memoryTotalBytes: 143771 * 1024 * 1024,
+      memoryTotalBytes: 143771 * MiB,
+      // The v2 call: used without the driver's reserved memory, as nvidia-smi shows it.
+      memoryUsedBytes: 128752 * MiB,
+      memoryReservedBytes: 616 * MiB,
+      memoryFreeBytes: (143771 - 128752 - 616) * MiB,
       temperatureCelsius: 63,
       powerWatts: 612.31,
       powerLimitWatts: 700,
@@ -73,7 +80,17 @@ describe('NVML source', () => {
     expect(snap.gpus[3]!.throttle.hw_thermal_slowdown).toBe(true);
     expect(snap.gpus[0]!.throttle.hw_thermal_slowdown).toBe(false);
     expect(snap.processes).toHaveLength(8);
-    expect(snap.processes[0]).toMatchObject({ pid: 1843377, usedMemoryBytes: 128732 * 1024 * 1024 });
+    expect(snap.processes[0]).toMatchObject({ pid: 1843377, usedMemoryBytes: 128732 * MiB });
+  });
+
+  it('falls back to the v1 memory call on a driver without v2 (reserved then counts as used)', async () => {
+    const snap = await new NvmlSource(noMemoryV2).read();
+    expect(snap.gpus[0]).toMatchObject({
+      memoryTotalBytes: 143771 * MiB,
+      memoryUsedBytes: (128752 + 616) * MiB,
+      memoryFreeBytes: (143771 - 128752 - 616) * MiB,
+    });
+    expect(snap.gpus[0]!.memoryReservedBytes).toBeUndefined();
   });
 
   it('reports a GPU that fell off the bus as lost, and the other seven as usual', async () => {

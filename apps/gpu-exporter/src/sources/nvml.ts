@@ -14,6 +14,10 @@ const SUCCESS = 0;
 const NOT_SUPPORTED = 3;
 const INSUFFICIENT_SIZE = 7;
 const GPU_IS_LOST = 15;
+const FUNCTION_NOT_FOUND = 13;
+const ARGUMENT_VERSION_MISMATCH = 25;
+/** nvmlMemory_v2: sizeof(nvmlMemory_v2_t) | 2 << 24 (nvml.h's NVML_STRUCT_VERSION). */
+const MEMORY_V2_VERSION = 40 | (2 << 24);
 /** nvmlEventTypeXidCriticalError */
 const EVENT_XID = 0x8n;
 
@@ -40,6 +44,8 @@ export class NvmlError extends ClassifiedError {
 }
 
 type Fn = (...args: unknown[]) => number;
+type Bytes = number | bigint;
+type MemoryInfo = { total: Bytes; free: Bytes; used: Bytes; reserved?: Bytes };
 
 let typesDeclared = false;
 /** NVML's structs, declared once: koffi type names are process-wide. */
@@ -49,6 +55,13 @@ function declareNvmlTypes(): void {
   koffi.opaque('nvmlDevice_st');
   koffi.struct('nvmlUtilization_t', { gpu: 'uint', memory: 'uint' });
   koffi.struct('nvmlMemory_t', { total: 'uint64', free: 'uint64', used: 'uint64' });
+  koffi.struct('nvmlMemory_v2_t', {
+    version: 'uint',
+    total: 'uint64',
+    reserved: 'uint64',
+    free: 'uint64',
+    used: 'uint64',
+  });
   koffi.struct('nvmlPciInfo_t', {
     busIdLegacy: koffi.array('char', 16, 'String'),
     domain: 'uint',
@@ -133,6 +146,16 @@ export class NvmlSource implements GpuSource {
         'int nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_st *device, _Inout_ uint *count, _Out_ nvmlProcessInfo_t *infos)',
     };
     for (const [key, proto] of Object.entries(decl)) this.f[key] = lib.func(proto) as unknown as Fn;
+    // Drivers since R510: "used" without the driver's reserved memory, as nvidia-smi shows it.
+    // The v1 call counts reserved memory as used (seen on an H200 with driver 580: 1844 MiB
+    // used by v1 where nvidia-smi showed 1229 MiB used and 616 MiB reserved).
+    try {
+      this.f['memV2'] = lib.func(
+        'int nvmlDeviceGetMemoryInfo_v2(nvmlDevice_st *device, _Inout_ nvmlMemory_v2_t *memory)',
+      ) as unknown as Fn;
+    } catch {
+      // An older driver: the v1 call alone.
+    }
     this.check(this.f['init']!(), 'nvmlInit_v2');
     const buf = Buffer.alloc(96);
     this.check(this.f['driver']!(buf, buf.length), 'nvmlSystemGetDriverVersion');
@@ -211,6 +234,19 @@ export class NvmlSource implements GpuSource {
     if (code !== SUCCESS) throw new NvmlError(code, call);
   }
 
+  /** Memory through the v2 call where the driver has it, else v1 (no reserved figure). */
+  private memory(h: unknown): MemoryInfo | undefined {
+    const v2 = this.f['memV2'];
+    if (v2) {
+      const out: unknown[] = [{ version: MEMORY_V2_VERSION }];
+      const code = v2(h, out);
+      if (code === SUCCESS) return out[0] as MemoryInfo;
+      if (code !== NOT_SUPPORTED && code !== FUNCTION_NOT_FOUND && code !== ARGUMENT_VERSION_MISMATCH)
+        this.check(code, 'nvmlDeviceGetMemoryInfo_v2');
+    }
+    return this.out<MemoryInfo>('mem', h);
+  }
+
   /** Calls fn with a one-element out array; undefined when NOT_SUPPORTED; throws on other errors. */
   private out<T>(name: string, ...args: unknown[]): T | undefined {
     const out: unknown[] = [name === 'pci' || name === 'util' || name === 'mem' ? {} : 0];
@@ -254,7 +290,7 @@ export class NvmlSource implements GpuSource {
     const { uuid, name, pciBusId } = this.identity[index]!;
     // A cheap call that fails with GPU_IS_LOST when the GPU has fallen off the bus.
     const util = this.out<{ gpu: number; memory: number }>('util', h);
-    const mem = this.out<{ total: number | bigint; free: number | bigint; used: number | bigint }>('mem', h);
+    const mem = this.memory(h);
     const mhz = (name: string, type: number) => {
       const v = this.out<number>(name, h, type);
       return v === undefined ? undefined : v * 1e6;
@@ -293,6 +329,7 @@ export class NvmlSource implements GpuSource {
       memoryTotalBytes: mem ? Number(mem.total) : undefined,
       memoryUsedBytes: mem ? Number(mem.used) : undefined,
       memoryFreeBytes: mem ? Number(mem.free) : undefined,
+      memoryReservedBytes: mem?.reserved === undefined ? undefined : Number(mem.reserved),
       temperatureCelsius: this.out<number>('temp', h, 0),
       powerWatts: milliwatts('power'),
       powerLimitWatts: milliwatts('limit'),

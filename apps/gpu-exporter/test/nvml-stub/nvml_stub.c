@@ -16,6 +16,10 @@ typedef struct nvmlDevice_st *nvmlDevice_t;
 typedef struct { unsigned int gpu; unsigned int memory; } nvmlUtilization_t;
 typedef struct { unsigned long long total; unsigned long long free; unsigned long long used; } nvmlMemory_t;
 typedef struct {
+  unsigned int version;
+  unsigned long long total, reserved, free, used;
+} nvmlMemory_v2_t;
+typedef struct {
   char busIdLegacy[16];
   unsigned int domain, bus, device, pciDeviceId, pciSubSystemId;
   char busId[32];
@@ -33,7 +37,7 @@ typedef struct {
   unsigned int gpuInstanceId, computeInstanceId;
 } nvmlProcessInfo_t;
 
-enum { OK = 0, UNINITIALIZED = 1, INVALID_ARGUMENT = 2, NOT_SUPPORTED = 3, INSUFFICIENT_SIZE = 7, TIMEOUT = 10, GPU_IS_LOST = 15 };
+enum { OK = 0, UNINITIALIZED = 1, INVALID_ARGUMENT = 2, NOT_SUPPORTED = 3, INSUFFICIENT_SIZE = 7, TIMEOUT = 10, GPU_IS_LOST = 15, ARGUMENT_VERSION_MISMATCH = 25 };
 
 static int initialized = 0;
 /* Handles are small integers in disguise: index + 1. */
@@ -78,11 +82,25 @@ static void hang_while_asked(void) {
   for (int i = 0; f && i < 600 && access(f, F_OK) == 0; i++) usleep(50000);
 }
 nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t d, nvmlUtilization_t *u) { CHECK(d); hang_while_asked(); u->gpu = 80 + index_of(d); u->memory = 50; return OK; }
+/* As real drivers do: v1 counts the driver's reserved memory as used, v2 reports it apart.
+ * -DSTUB_NO_MEMORY_V2 builds a pre-R510 library without the v2 symbol. */
+#define MEM_TOTAL (143771ULL << 20)
+#define MEM_RESERVED (616ULL << 20)
+#define MEM_USED (128752ULL << 20)
 nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t d, nvmlMemory_t *m) {
   CHECK(d);
-  m->total = 143771ULL << 20; m->used = 128752ULL << 20; m->free = m->total - m->used;
+  m->total = MEM_TOTAL; m->used = MEM_USED + MEM_RESERVED; m->free = m->total - m->used;
   return OK;
 }
+#ifndef STUB_NO_MEMORY_V2
+nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t d, nvmlMemory_v2_t *m) {
+  CHECK(d);
+  if (m->version != (sizeof *m | 2U << 24)) return ARGUMENT_VERSION_MISMATCH;
+  m->total = MEM_TOTAL; m->reserved = MEM_RESERVED; m->used = MEM_USED;
+  m->free = m->total - m->used - m->reserved;
+  return OK;
+}
+#endif
 nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t d, int sensor, unsigned int *t) { CHECK(d); if (sensor != 0) return INVALID_ARGUMENT; *t = 60 + index_of(d); return OK; }
 nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t d, unsigned int *mw) { CHECK(d); *mw = 612310; return OK; }
 nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t d, unsigned int *mw) { CHECK(d); *mw = 700000; return OK; }
