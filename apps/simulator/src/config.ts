@@ -19,6 +19,11 @@ export const configSchema = {
     LAYOUT_NAMES,
     'standard',
   ),
+  SIM_EXTRA_CONTAINERS: env.int(
+    'Small idle containers (app-001 …) added to the layout, e.g. to bench exporters with 100 containers.',
+    0,
+    { min: 0, max: 1000 },
+  ),
   SIM_SCENARIO: env.oneOf(
     'Scenario at first start (later starts keep the stored one).',
     SCENARIO_NAMES,

@@ -9,6 +9,7 @@ import {
   gauge,
 } from '@llmmon/metrics-core';
 import { controlRoutes } from './api/control';
+import { dockerControlRoutes } from './api/docker-control';
 import { SimClock } from './clock';
 import type { configSchema } from './config';
 import { Store } from './store';
@@ -84,7 +85,7 @@ export class Simulator {
     };
     const startMs = config.SIM_START_TIME ? Date.parse(config.SIM_START_TIME) : now();
     this.clock = new SimClock(startMs, config.SIM_CLOCK, config.SIM_SPEED, now);
-    this.world = new World(config.SIM_SEED, startMs, initial, config.SIM_LAYOUT);
+    this.world = new World(config.SIM_SEED, startMs, initial, config.SIM_LAYOUT, config.SIM_EXTRA_CONTAINERS);
     this.hostTree = new HostTreeWriter(join(config.SIM_DATA_DIR, 'host'), this.world);
     this.gpuState = new GpuStateWriter(config.SIM_DATA_DIR, this.world, opts.nvidiaSmiScript);
     this.vllm = new VllmServers(this.world, config.HOST, config.SIM_VLLM_BASE_PORT);
@@ -161,14 +162,16 @@ export class Simulator {
       collectors: [self],
       config,
       logger,
-      routes: (router, helpers) =>
+      routes: (router, helpers) => {
         controlRoutes(router, helpers, {
           world: this.world,
           clock: this.clock,
           store: this.store,
           logger,
           upstreams: () => this.upstreams(),
-        }),
+        });
+        dockerControlRoutes(router, helpers, { world: this.world, docker: this.docker, logger });
+      },
     });
   }
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
-import { put, shape, startSimulator } from './helpers';
+import { ADMIN_TOKEN, put, shape, startSimulator } from './helpers';
 
 const FIXTURES = join(__dirname, '../../../../shared/fixtures');
 const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
@@ -133,5 +133,57 @@ describe('simulated Docker Engine API', () => {
     expect(llama8b.filter((e) => e.Action === 'die')[0].Actor.Attributes.exitCode).toBe('137');
     expect((await docker.getContainer('vllm-llama8b').inspect()).RestartCount).toBe(4);
     await put(`${s.url}/api/v1/scenario`, '{"scenario":"normal"}');
+  });
+
+  it('removes a container like docker rm -f: kill, die, destroy; gone from list and inspect', async () => {
+    const since = Math.floor(s.sim.world.timeMs / 1000);
+    const remove = (name: string, token = ADMIN_TOKEN) =>
+      fetch(`${s.url}/api/v1/containers/${name}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      });
+    expect((await remove('grafana', 'wrong-token-0123456789')).status).toBe(403);
+    expect(await (await remove('grafana')).json()).toEqual({ removed: 'grafana' });
+    expect((await remove('grafana')).status).toBe(404);
+    const conflict = await remove('vllm-llama70b');
+    expect(conflict.status).toBe(409);
+    expect(await conflict.json()).toMatchObject({ error: 'conflict' });
+    expect((await docker.listContainers({ all: true })).map((c) => c.Names[0])).not.toContain('/grafana');
+    await expect(docker.getContainer('grafana').inspect()).rejects.toMatchObject({ statusCode: 404 });
+    const until = Math.floor(s.sim.world.timeMs / 1000);
+    const events = (await (await fetch(`${s.sim.docker.tcpUrl}/events?since=${since}&until=${until}`)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { Action: string; Actor: { Attributes: Record<string, string> } })
+      .filter((e) => e.Actor.Attributes['name'] === 'grafana');
+    expect(events.map((e) => e.Action)).toEqual(['kill', 'die', 'destroy']);
+  });
+
+  it("lets tests hang one container's stats calls and cut the event streams", async () => {
+    const bad = await put(`${s.url}/api/v1/docker/faults`, '{"hang_stats":["nope"]}');
+    expect(bad.status).toBe(400);
+    expect(await (await put(`${s.url}/api/v1/docker/faults`, '{"hang_stats":["redis"]}')).json()).toEqual({
+      hang_stats: ['redis'],
+    });
+    const hung = fetch(`${s.sim.docker.tcpUrl}/containers/redis/stats?stream=false`, {
+      signal: AbortSignal.timeout(500),
+    });
+    await expect(hung).rejects.toMatchObject({ name: 'TimeoutError' });
+    const other = await fetch(`${s.sim.docker.tcpUrl}/containers/postgres/stats?stream=false`);
+    expect(other.status).toBe(200);
+    await put(`${s.url}/api/v1/docker/faults`, '{"hang_stats":[]}');
+
+    const stream = (await docker.getEvents()) as NodeJS.ReadableStream;
+    const ended = new Promise((resolve) => {
+      stream.on('end', resolve);
+      stream.on('error', resolve);
+      stream.on('close', resolve);
+    });
+    const cut = await fetch(`${s.url}/api/v1/docker/events/cut`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(((await cut.json()) as { cut: number }).cut).toBeGreaterThanOrEqual(1);
+    await ended;
   });
 });

@@ -173,3 +173,16 @@ describe('the dense layout (10 vLLM containers)', () => {
     expect(w.models.filter((m) => m.e2e.count > 0)).toHaveLength(10);
   });
 });
+
+describe('extra containers', () => {
+  it('adds small idle GPU-less containers after the layout, every fourth with a memory limit', () => {
+    const w = new World(42, START, choice('normal'), 'standard', 85);
+    expect(w.containers).toHaveLength(100);
+    const extra = w.containers.filter((c) => c.spec.name.startsWith('app-'));
+    expect(extra.map((c) => c.spec.name).slice(0, 2)).toEqual(['app-001', 'app-002']);
+    expect(extra.every((c) => c.spec.gpus.length === 0 && c.status === 'running')).toBe(true);
+    expect(extra.filter((c) => c.spec.memoryLimitBytes > 0)).toHaveLength(21);
+    w.advanceTo(START + 60_000);
+    expect(extra[0]!.cpuSeconds).toBeGreaterThan(0);
+  });
+});

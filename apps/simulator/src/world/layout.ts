@@ -322,8 +322,39 @@ const OTHER_CONTAINERS: readonly ContainerSpec[] = [
   },
 ];
 
-export function containersOf(layout: LayoutName): ContainerSpec[] {
-  return [...vllmContainers(layout === 'dense' ? DENSE_VLLM : VLLM), ...OTHER_CONTAINERS];
+/** Images the extra containers cycle through (tags and a digest, as real hosts have them). */
+const EXTRA_IMAGES = [
+  'nginx:1.27.4',
+  'python:3.12-slim',
+  'busybox:1.37',
+  'ghcr.io/example/batch-worker@sha256:4f2d0c9a6b1e3d5f7a9c0b2d4e6f8a1c3e5b7d9f0a2c4e6b8d0f1a3c5e7b9d2f',
+];
+
+/**
+ * `extra` small, idle, GPU-less containers (app-001 …) beside the layout's: for benches and
+ * tests that need many containers. Every fourth has a 512 MiB memory limit.
+ */
+export function extraContainers(extra: number): ContainerSpec[] {
+  return Array.from({ length: extra }, (_, i) => {
+    const n = String(i + 1).padStart(3, '0');
+    return {
+      name: `app-${n}`,
+      image: EXTRA_IMAGES[i % EXTRA_IMAGES.length]!,
+      service: `app-${n}`,
+      cpuCores: 0.02,
+      memoryBytes: (64 + (i % 4) * 48) * 1024 ** 2,
+      memoryLimitBytes: i % 4 === 3 ? 512 * 1024 ** 2 : 0,
+      gpus: [],
+    };
+  });
+}
+
+export function containersOf(layout: LayoutName, extra = 0): ContainerSpec[] {
+  return [
+    ...vllmContainers(layout === 'dense' ? DENSE_VLLM : VLLM),
+    ...OTHER_CONTAINERS,
+    ...extraContainers(extra),
+  ];
 }
 
 /** The standard layout's containers (the fixtures' server). */

@@ -216,6 +216,9 @@ export interface WorldEvent {
   readonly attributes?: Readonly<Record<string, string>>;
 }
 
+/** Containers whose simulated upstream reads their state (besides the vLLM ones). */
+const UPSTREAM_CONTAINERS = ['litellm', 'langfuse-web'];
+
 /** How many events are kept for replay (/events?since=…). */
 const EVENT_HISTORY = 5000;
 
@@ -231,6 +234,7 @@ export class World {
   readonly host: HostState;
   /** Container events, oldest first (bounded). */
   readonly events: WorldEvent[] = [];
+  private readonly removed = new Map<string, ContainerState>();
   private eventSeq = 0;
   /** Recent requests, oldest first (bounded to TRACE_HISTORY): Langfuse's traces. */
   readonly requests: RequestRecord[] = [];
@@ -243,6 +247,7 @@ export class World {
     startMs: number,
     choice: ScenarioChoice,
     readonly layout: LayoutName = 'standard',
+    extraContainers = 0,
   ) {
     this.timeMs = startMs;
     this.choice = choice;
@@ -263,7 +268,7 @@ export class World {
       thermalSlowdown: false,
       processes: [],
     }));
-    const containers = containersOf(layout);
+    const containers = containersOf(layout, extraContainers);
     this.containers = containers.map((spec) => ({
       spec,
       id: containerId(seed, spec.name),
@@ -536,6 +541,34 @@ export class World {
 
   container(name: string): ContainerState | undefined {
     return this.containers.find((c) => c.spec.name === name);
+  }
+
+  /** A removed container, kept for rendering its past events (destroy, die). */
+  removedContainer(name: string): ContainerState | undefined {
+    return this.removed.get(name);
+  }
+
+  /**
+   * `docker rm -f`: a running container is killed first (kill, die), then destroyed. The
+   * containers the simulated upstreams run in (vLLM, LiteLLM, Langfuse) cannot be removed:
+   * scenarios stop them instead.
+   */
+  removeContainer(name: string): 'removed' | 'not_found' | 'runs_an_upstream' {
+    const i = this.containers.findIndex((c) => c.spec.name === name);
+    if (i < 0) return 'not_found';
+    const c = this.containers[i]!;
+    if (c.spec.vllm || UPSTREAM_CONTAINERS.includes(name)) return 'runs_an_upstream';
+    if (c.status === 'running') {
+      this.recordEvent(name, 'kill', { signal: '9' });
+      c.status = 'exited';
+      c.exitCode = 137;
+      c.finishedMs = this.timeMs;
+      this.recordEvent(name, 'die', { exitCode: '137' });
+    }
+    this.containers.splice(i, 1);
+    this.removed.set(name, c);
+    this.recordEvent(name, 'destroy');
+    return 'removed';
   }
 
   private step(dt: number): void {

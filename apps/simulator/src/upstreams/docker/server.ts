@@ -81,6 +81,9 @@ function parseTime(raw: string | null): number | undefined {
 export class DockerApi {
   private readonly servers: Server[] = [];
   private readonly streams = new Set<ServerResponse>();
+  private readonly eventStreams = new Set<ServerResponse>();
+  /** Transport faults for exporter tests: containers whose stats calls never answer. */
+  readonly hungStats = new Set<string>();
   tcpUrl: string | undefined;
 
   constructor(
@@ -107,6 +110,13 @@ export class DockerApi {
     for (const s of this.streams) s.end();
     await Promise.all(this.servers.map((s) => close(s)));
     this.servers.length = 0;
+  }
+
+  /** Ends every open event stream, as a Docker restart or a proxy timeout would; returns how many. */
+  cutEventStreams(): number {
+    const n = this.eventStreams.size;
+    for (const res of this.eventStreams) res.destroy();
+    return n;
   }
 
   private find(idOrName: string): ContainerState | undefined {
@@ -168,6 +178,12 @@ export class DockerApi {
   }
 
   private stats(req: IncomingMessage, res: ServerResponse, c: ContainerState, q: URLSearchParams): void {
+    if (this.hungStats.has(c.spec.name)) {
+      // Headers never come: the caller's timeout is all that ends it (stop() ends it too).
+      this.streams.add(res);
+      res.on('close', () => this.streams.delete(res));
+      return;
+    }
     const stream = !(q.get('stream') === '0' || q.get('stream') === 'false') && q.get('one-shot') !== 'true';
     const snapshot = () => ({
       cpuNs: Math.round(c.cpuSeconds * 1e9),
@@ -228,8 +244,12 @@ export class DockerApi {
     this.track(req, res, timer);
   }
 
+  private eventContainer(e: WorldEvent): ContainerState {
+    return this.world.container(e.container) ?? this.world.removedContainer(e.container)!;
+  }
+
   private eventJson(e: WorldEvent) {
-    const c = this.world.container(e.container)!;
+    const c = this.eventContainer(e);
     return {
       Type: 'container',
       Action: e.action,
@@ -248,7 +268,7 @@ export class DockerApi {
     const since = parseTime(q.get('since')) ?? this.world.timeMs;
     const until = parseTime(q.get('until'));
     const wanted = (e: WorldEvent) => {
-      const c = this.world.container(e.container)!;
+      const c = this.eventContainer(e);
       const type = !filters['type'] || filters['type'].includes('container');
       const event =
         !filters['event'] || filters['event'].some((a) => e.action === a || e.action.startsWith(`${a}:`));
@@ -279,5 +299,7 @@ export class DockerApi {
       if (until !== undefined && this.world.timeMs >= until) res.end();
     }, STREAM_POLL_MS);
     this.track(req, res, timer);
+    this.eventStreams.add(res);
+    res.on('close', () => this.eventStreams.delete(res));
   }
 }

@@ -80,7 +80,7 @@ export class LangfuseServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://langfuse');
     const q = url.searchParams;
-    if (this.world.container('langfuse-web')!.status !== 'running') {
+    if (this.world.container('langfuse-web')?.status !== 'running') {
       req.socket.destroy();
       return;
     }
