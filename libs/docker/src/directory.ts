@@ -78,10 +78,16 @@ export class ContainerDirectory {
   private reconnect: NodeJS.Timeout | undefined;
   private stopped = false;
   private backoff = 0;
+  private following = false;
   /** Completed full syncs, events handled, and failures (for the exporters' self-metrics). */
   readonly stats = { syncs: 0, events: 0, failures: 0, lastSyncMs: 0 };
 
   constructor(private readonly opts: DirectoryOptions) {}
+
+  /** True while the list is current: synced in full and following the event stream. */
+  get connected(): boolean {
+    return this.following;
+  }
 
   /** Loads every container, then follows events. Rejects if Docker cannot be reached at all. */
   async start(): Promise<void> {
@@ -103,6 +109,7 @@ export class ContainerDirectory {
 
   stop(): void {
     this.stopped = true;
+    this.following = false;
     clearTimeout(this.reconnect);
     (this.stream as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined)?.destroy?.();
   }
@@ -155,6 +162,7 @@ export class ContainerDirectory {
     })) as NodeJS.ReadableStream;
     this.stream = stream;
     this.backoff = 0;
+    this.following = true;
     let pending = '';
     stream.on('data', (chunk: Buffer) => {
       pending += chunk.toString('utf8');
@@ -168,6 +176,7 @@ export class ContainerDirectory {
     const gone = (err?: unknown) => {
       if (this.stopped || this.stream !== stream) return;
       this.stream = undefined;
+      this.following = false;
       this.stats.failures++;
       this.opts.logger.warn(
         { kind: err ? classifyError(err) : 'network', err: err ? errorMessage(err) : 'stream ended' },

@@ -26,7 +26,9 @@ export function assignedGpus(inspect: GpuRequestFields): string[] | 'all' {
     if (!gpu) continue;
     if (r.DeviceIDs && r.DeviceIDs.length) return [...r.DeviceIDs];
     if (r.Count === -1) return 'all';
-    if (r.Count && r.Count > 0) return 'all'; // "any n GPUs": the runtime picks; we cannot tell which
+    // `--gpus 2` / `count: 2`: dockerd hands the runtime NVIDIA_VISIBLE_DEVICES=0,1, the first
+    // n GPUs (moby daemon/nvidia_linux.go, countToDevices).
+    if (r.Count && r.Count > 0) return Array.from({ length: r.Count }, (_, i) => String(i));
   }
   if (inspect.HostConfig?.Runtime === 'nvidia') {
     const env = (inspect.Config?.Env ?? []).find((e) => e.startsWith('NVIDIA_VISIBLE_DEVICES='));

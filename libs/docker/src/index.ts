@@ -7,3 +7,4 @@ export {
   type ContainerInfo,
   type DirectoryOptions,
 } from './directory';
+export { dockerClients, parseDockerHost, type DockerEndpoint } from './host';

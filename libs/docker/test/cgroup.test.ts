@@ -38,7 +38,7 @@ describe('GPU assignment from docker inspect', () => {
   it('understands --gpus all, counts, the legacy nvidia runtime, and no GPUs', () => {
     const req = (r: object) => ({ HostConfig: { DeviceRequests: [r] } });
     expect(assignedGpus(req({ Driver: '', Count: -1, Capabilities: [['gpu']] }))).toBe('all');
-    expect(assignedGpus(req({ Driver: 'nvidia', Count: 2 }))).toBe('all');
+    expect(assignedGpus(req({ Driver: 'nvidia', Count: 2 }))).toEqual(['0', '1']);
     expect(assignedGpus(req({ Driver: 'nvidia', DeviceIDs: ['GPU-8b9e'] }))).toEqual(['GPU-8b9e']);
     expect(
       assignedGpus({ HostConfig: { Runtime: 'nvidia' }, Config: { Env: ['NVIDIA_VISIBLE_DEVICES=3,4'] } }),

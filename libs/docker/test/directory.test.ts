@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { silentLogger } from '@llmmon/metrics-core';
 import { startSimulator, type RunningSimulator } from '@llmmon/native-stack';
-import { ContainerDirectory } from '../src';
+import { ContainerDirectory, parseDockerHost } from '../src';
 
 async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -69,11 +69,34 @@ describe('ContainerDirectory', () => {
 
   it('reconnects after losing the stream, resynchronising in full', async () => {
     const syncs = dir.stats.syncs;
-    const stream = (dir as unknown as { stream: { destroy(): void } }).stream;
-    stream.destroy();
-    await waitFor(() => dir.stats.syncs === syncs + 1, 'a resync');
-    await waitFor(() => (dir as unknown as { stream?: object }).stream !== undefined, 'a new stream');
+    expect(dir.connected).toBe(true);
+    expect((await sim.control('POST', '/api/v1/docker/events/cut')).status).toBe(200);
+    await waitFor(() => !dir.connected, 'the loss to show');
+    await waitFor(() => dir.stats.syncs === syncs + 1 && dir.connected, 'a resync and a new stream');
     expect((await put('/api/v1/scenario', { scenario: 'maintenance' })).status).toBe(200);
     await waitFor(() => dir.get('vllm-llama8b')!.state === 'exited', 'the stopped container');
   });
+
+  it('drops a removed container on its destroy event', async () => {
+    expect(dir.get('loki')).toBeDefined();
+    expect((await sim.control('DELETE', '/api/v1/containers/loki')).status).toBe(200);
+    await waitFor(() => dir.get('loki') === undefined, 'loki to go');
+  });
+});
+
+describe('parseDockerHost', () => {
+  it('reads the forms the docker CLI accepts for a local engine', () => {
+    expect(parseDockerHost('unix:///var/run/docker.sock')).toEqual({ socketPath: '/var/run/docker.sock' });
+    expect(parseDockerHost('tcp://127.0.0.1:2375')).toEqual({
+      host: '127.0.0.1',
+      port: 2375,
+      protocol: 'http',
+    });
+    expect(parseDockerHost('http://[::1]:2375/')).toEqual({ host: '::1', port: 2375, protocol: 'http' });
+  });
+
+  it.each(['unix://relative.sock', 'tcp://host', 'https://h:2376', 'ssh://u@h', 'tcp://h:99999'])(
+    'refuses %s with what it expects',
+    (raw) => expect(() => parseDockerHost(raw)).toThrow(/expected/),
+  );
 });

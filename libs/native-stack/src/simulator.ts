@@ -29,6 +29,8 @@ export interface RunningSimulator extends ManagedProcess {
   readonly upstreams: SimulatorUpstreams;
   /** PUT to the control API with the admin token. */
   put(path: string, body: object): Promise<Response>;
+  /** Any control call with the admin token (DELETE a container, POST a fault). */
+  control(method: 'PUT' | 'POST' | 'DELETE', path: string, body?: object): Promise<Response>;
 }
 
 /**
@@ -63,15 +65,14 @@ export async function startSimulator(opts: {
     readyUrl: `${url}/ready`,
   });
   const upstreams = await simulatorUpstreams(url);
-  return {
-    ...proc,
-    url,
-    upstreams,
-    put: (path, body) =>
-      fetch(`${url}${path}`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }),
-  };
+  const control: RunningSimulator['control'] = (method, path, body) =>
+    fetch(`${url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  return { ...proc, url, upstreams, put: (path, body) => control('PUT', path, body), control };
 }
