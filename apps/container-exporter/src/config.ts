@@ -1,0 +1,65 @@
+import {
+  ConfigError,
+  env,
+  exporterConfigSchema,
+  validateExporterConfig,
+  type ConfigOf,
+} from '@llmmon/metrics-core';
+import { parseDockerHost } from '@llmmon/docker';
+
+/** Every variable the container exporter reads. */
+export const configSchema = {
+  ...exporterConfigSchema({ port: 8080 }),
+  DOCKER_HOST: env.string(
+    'Docker Engine API (read-only use): unix:///path/docker.sock, tcp://host:port or http://host:port.',
+    'unix:///var/run/docker.sock',
+  ),
+  DOCKER_TIMEOUT_SECONDS: env.seconds('Timeout of each Docker list and inspect call.', 5, {
+    min: 0.1,
+    max: 60,
+  }),
+  DOCKER_RECONNECT_MAX_SECONDS: env.seconds(
+    'Longest wait between reconnects while Docker is unreachable (the wait doubles from 0.5 s).',
+    30,
+    { min: 0.1, max: 300 },
+  ),
+  STATS_TIMEOUT_SECONDS: env.seconds(
+    "A container whose stats take longer is left out of that scrape (its resource series absent); the others' are not held.",
+    2,
+    { min: 0.1, max: 60 },
+  ),
+  STATS_CONCURRENCY: env.int('Stats calls in flight at once.', 8, { min: 1, max: 64 }),
+  CONTAINER_LABEL_ALLOWLIST: env.list(
+    'Docker labels exported on llmmon_container_labels_info, as container_label_<name> (other labels never are).',
+    ['org.opencontainers.image.title', 'org.opencontainers.image.version', 'org.opencontainers.image.source'],
+  ),
+};
+
+export type ContainerExporterConfig = ConfigOf<typeof configSchema>;
+
+/** A Docker label key as a Prometheus label name, the way cAdvisor writes them. */
+export const labelName = (key: string) => `container_label_${key.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+
+/** Checks that cannot be expressed per variable. */
+export function validate(c: ContainerExporterConfig): void {
+  validateExporterConfig(c);
+  try {
+    parseDockerHost(c.DOCKER_HOST);
+  } catch (err) {
+    throw new ConfigError('DOCKER_HOST', (err as Error).message);
+  }
+  if (c.STATS_TIMEOUT_SECONDS >= c.COLLECTOR_TIMEOUT_SECONDS) {
+    throw new ConfigError(
+      'STATS_TIMEOUT_SECONDS',
+      `must be below COLLECTOR_TIMEOUT_SECONDS (${c.COLLECTOR_TIMEOUT_SECONDS}), or one slow container drops every container's series`,
+    );
+  }
+  const seen = new Map<string, string>();
+  for (const key of c.CONTAINER_LABEL_ALLOWLIST) {
+    const other = seen.get(labelName(key));
+    if (other && other !== key) {
+      throw new ConfigError('CONTAINER_LABEL_ALLOWLIST', `${other} and ${key} both become ${labelName(key)}`);
+    }
+    seen.set(labelName(key), key);
+  }
+}
