@@ -16,10 +16,11 @@ async function isListening(port: number): Promise<boolean> {
   }
 }
 
-it('runs the simulator, the system and GPU exporters on the simulated server and Prometheus, answers PromQL, and stops cleanly on SIGINT', async () => {
+it('runs the simulator, the system, GPU and container exporters on the simulated server and Prometheus, answers PromQL, and stops cleanly on SIGINT', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-demo-'));
   const exporterPort = await freePort();
   const gpuExporterPort = await freePort();
+  const containerExporterPort = await freePort();
   const prometheusPort = await freePort();
   const simulatorPort = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts'], {
@@ -28,6 +29,7 @@ it('runs the simulator, the system and GPU exporters on the simulated server and
       ...process.env,
       SYSTEM_EXPORTER_PORT: String(exporterPort),
       GPU_EXPORTER_PORT: String(gpuExporterPort),
+      CONTAINER_EXPORTER_PORT: String(containerExporterPort),
       PROMETHEUS_PORT: String(prometheusPort),
       SIMULATOR_PORT: String(simulatorPort),
       DEMO_ADMIN_TOKEN: 'demo-test-token-123456',
@@ -64,6 +66,11 @@ it('runs the simulator, the system and GPU exporters on the simulated server and
     // The GPU exporter reads the simulated server's 8 H200s, containers named.
     const gpus = await queryPrometheus(prom, 'llmmon_gpu_count{job="gpu"}');
     expect(gpus[0]!.value[1]).toBe('8');
+    const containers = await queryPrometheus(
+      prom,
+      'count(llmmon_container_info{job="containers",mock="true"})',
+    );
+    expect(containers[0]!.value[1]).toBe('15');
     const models = await queryPrometheus(prom, 'count(llmmon_gpu_info{mock="true",name=~".*H200.*"})');
     expect(models[0]!.value[1]).toBe('8');
 
@@ -80,6 +87,7 @@ it('runs the simulator, the system and GPU exporters on the simulated server and
     expect(output).toContain('[demo] stopped');
     expect(await isListening(exporterPort)).toBe(false);
     expect(await isListening(gpuExporterPort)).toBe(false);
+    expect(await isListening(containerExporterPort)).toBe(false);
     expect(await isListening(simulatorPort)).toBe(false);
     expect(await isListening(prometheusPort)).toBe(false);
   } finally {

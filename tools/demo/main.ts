@@ -1,11 +1,11 @@
 /**
  * `npm run demo`: the llmmon stack as native processes on this machine (no Docker): the
- * simulator (a digital twin of an 8x H200 server), the system and GPU exporters reading the
- * simulated server (or this machine with DEMO_HOST_SOURCE=real), and a real Prometheus
+ * simulator (a digital twin of an 8x H200 server), the system, GPU and container exporters
+ * reading the simulated server (or this machine with DEMO_HOST_SOURCE=real), and a real Prometheus
  * scraping them. Ctrl-C stops everything.
  *
  * Environment: SIMULATOR_PORT (23100), SYSTEM_EXPORTER_PORT (9100), GPU_EXPORTER_PORT (9445),
- * PROMETHEUS_PORT (23001),
+ * CONTAINER_EXPORTER_PORT (8080), PROMETHEUS_PORT (23001),
  * DEMO_DATA_DIR (.demo), DEMO_HOST_SOURCE (simulated | real), DEMO_ADMIN_TOKEN (the
  * simulator's control token; a random one by default), PROMETHEUS_SCRAPE_INTERVAL (30s).
  */
@@ -31,6 +31,7 @@ const demoConfigSchema = {
   SIMULATOR_PORT: port('the simulator', 23100),
   SYSTEM_EXPORTER_PORT: port('the system exporter', 9100),
   GPU_EXPORTER_PORT: port('the GPU exporter', 9445),
+  CONTAINER_EXPORTER_PORT: port('the container exporter', 8080),
   PROMETHEUS_PORT: port('Prometheus', 23001),
   DEMO_DATA_DIR: env.string('Data and logs, relative to the repository.', '.demo'),
   DEMO_HOST_SOURCE: env.oneOf(
@@ -76,6 +77,7 @@ async function main() {
   const simulatorPort = settings.SIMULATOR_PORT;
   const exporterPort = settings.SYSTEM_EXPORTER_PORT;
   const gpuExporterPort = settings.GPU_EXPORTER_PORT;
+  const containerExporterPort = settings.CONTAINER_EXPORTER_PORT;
   const prometheusPort = settings.PROMETHEUS_PORT;
   const dataDir = resolve(ROOT, settings.DEMO_DATA_DIR);
   const hostSource = settings.DEMO_HOST_SOURCE;
@@ -88,10 +90,12 @@ async function main() {
   const simulatorMain = built('simulator');
   const exporterMain = built('system-exporter');
   const gpuExporterMain = built('gpu-exporter');
+  const containerExporterMain = built('container-exporter');
 
   await assertPortFree(simulatorPort, 'simulator');
   await assertPortFree(exporterPort, 'system exporter');
   await assertPortFree(gpuExporterPort, 'GPU exporter');
+  await assertPortFree(containerExporterPort, 'container exporter');
   await assertPortFree(prometheusPort, 'Prometheus');
 
   process.on('SIGINT', () => void stopAll(0));
@@ -146,6 +150,23 @@ async function main() {
     }),
   );
 
+  const containerExporterUrl = `http://127.0.0.1:${containerExporterPort}`;
+  say(`starting container exporter on ${containerExporterUrl} (Docker: ${hostSource}) …`);
+  const dockerHost =
+    hostSource === 'simulated'
+      ? { DOCKER_HOST: `unix://${(await simulatorUpstreams(simulatorUrl)).docker.socket}` }
+      : ({} as Record<string, string>);
+  running.push(
+    await startProcess({
+      name: 'container-exporter',
+      command: containerExporterMain,
+      env: { HOST: '127.0.0.1', PORT: String(containerExporterPort), ...dockerHost },
+      // Without Docker here it never gets ready; it still serves llmmon_docker_up 0.
+      readyUrl: `${containerExporterUrl}/${hostSource === 'simulated' ? 'ready' : 'health'}`,
+      logFile: join(dataDir, 'logs/container-exporter.log'),
+    }),
+  );
+
   const interval = settings.PROMETHEUS_SCRAPE_INTERVAL;
   let config = readFileSync(join(ROOT, 'infra/prometheus/prometheus.yml'), 'utf8').replace(
     "'localhost:23001'",
@@ -166,6 +187,9 @@ async function main() {
     targets: {
       system: [{ targets: [`127.0.0.1:${exporterPort}`], labels: { exporter: 'system-exporter' } }],
       gpu: [{ targets: [`127.0.0.1:${gpuExporterPort}`], labels: { exporter: 'gpu-exporter' } }],
+      containers: [
+        { targets: [`127.0.0.1:${containerExporterPort}`], labels: { exporter: 'container-exporter' } },
+      ],
     },
     logFile: join(dataDir, 'logs/prometheus.log'),
   });
@@ -179,6 +203,7 @@ async function main() {
       `    simulator         ${simulatorUrl}/api/v1/scenario   (admin token: ${adminToken})`,
       `    system exporter   ${exporterUrl}/metrics   (host: ${hostSource})`,
       `    GPU exporter      ${gpuExporterUrl}/metrics`,
+      `    container exp.    ${containerExporterUrl}/metrics   ${containerExporterUrl}/api/v1/containers`,
       `    Prometheus        ${prometheus.url}`,
       `    CPU busy (%)      ${prometheus.url}/graph?g0.expr=${encodeURIComponent(query)}&g0.tab=0`,
       `    logs              ${join(dataDir, 'logs')}`,
@@ -195,14 +220,14 @@ async function main() {
   say('waiting for the first scrape (up to one scrape interval) …');
   const up = await waitForQuery(
     prometheus.url,
-    'up{job=~"system|gpu"} == 1',
-    (r) => r.length === 2,
+    'up{job=~"system|gpu|containers"} == 1',
+    (r) => r.length === 3,
     120_000,
   ).catch((err: unknown) => {
-    say(`no successful scrape of both exporters yet: ${err instanceof Error ? err.message : String(err)}`);
+    say(`no successful scrape of every exporter yet: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   });
-  if (up) say('first scrape done: Prometheus sees the system and GPU exporters as up');
+  if (up) say('first scrape done: Prometheus sees the system, GPU and container exporters as up');
 }
 
 /** GPU exporter settings that point it at the simulator's nvidia-smi, /proc and Docker API. */
