@@ -44,8 +44,9 @@ export {
   ERROR_KINDS,
   type ErrorKind,
 } from './errors';
-export { render, negotiateFormat, CONTENT_TYPES, type ExpositionFormat } from './render';
+export { render, renderParsed, negotiateFormat, CONTENT_TYPES, type ExpositionFormat } from './render';
 export {
+  ExpositionParser,
   parseExposition,
   parseSampleLine,
   parseValue,
@@ -53,6 +54,7 @@ export {
   seriesKey,
   type ParsedFamily,
   type ParsedSample,
+  type ParserLimits,
 } from './exposition';
 export { SelfMetrics } from './self-metrics';
 export {

@@ -1,3 +1,4 @@
+import type { ParsedFamily } from './exposition';
 import { Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { Family } from './metric';
 
@@ -81,4 +82,22 @@ export async function render(
     parts.push(renderFamily(m.name, m.help, String(m.type), lines, format));
   }
   return format === 'openmetrics' ? `${parts.join('\n')}\n# EOF\n` : `${parts.join('\n\n')}\n`;
+}
+
+const TEXT_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+
+/**
+ * Renders parsed upstream families (see exposition.ts) in the text format, to re-expose them:
+ * OpenMetrics-only types become untyped, timestamps are dropped (Prometheus stamps the
+ * scrape), families without samples are left out.
+ */
+export function renderParsed(families: Iterable<ParsedFamily>): string {
+  const parts: string[] = [];
+  for (const f of families) {
+    if (f.samples.length === 0) continue;
+    parts.push(
+      renderFamily(f.name, f.help, TEXT_TYPES.has(f.type) ? f.type : 'untyped', f.samples, 'prometheus'),
+    );
+  }
+  return parts.length ? `${parts.join('\n')}\n` : '';
 }

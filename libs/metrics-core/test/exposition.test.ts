@@ -32,7 +32,7 @@ describe('exposition parser', () => {
   });
 
   it('rejects malformed lines with a parse error', () => {
-    expect(() => parseExposition('x{a="1"')).toThrow(/unterminated|bad label/);
+    expect(() => parseExposition('x{a="1"')).toThrow(/unterminated|expected , or }/);
     expect(() => parseExposition('x{a=1} 2')).toThrow(/bad label/);
     expect(() => parseExposition('x abc')).toThrow(/invalid sample value/);
     expect(() => parseExposition('lonely')).toThrow(/without value/);

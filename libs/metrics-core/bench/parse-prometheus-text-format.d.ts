@@ -1,0 +1,4 @@
+/** The anchor parser ships no types; the bench only needs its one function. */
+declare module 'parse-prometheus-text-format' {
+  export default function parsePrometheusTextFormat(text: string): unknown[];
+}
