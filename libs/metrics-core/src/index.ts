@@ -3,6 +3,8 @@ export {
   counter,
   gauge,
   untyped,
+  histogram,
+  passthrough,
   MetricSink,
   type MetricDef,
   type Family,
@@ -34,7 +36,14 @@ export {
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logger';
 export { metricsAuth, requireAdmin, rateLimit, safeEqual } from './auth';
 export { HttpError } from './http-errors';
-export { fetchText, fetchJson, redactUrl, type UpstreamRequest, type UpstreamResponse } from './upstream';
+export {
+  fetchText,
+  fetchJson,
+  fetchExposition,
+  redactUrl,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from './upstream';
 export {
   ClassifiedError,
   TimeoutError,

@@ -6,7 +6,7 @@
  * vanished devices disappear on the next scrape instead of lingering as stale values.
  */
 
-export type MetricType = 'counter' | 'gauge' | 'untyped';
+export type MetricType = 'counter' | 'gauge' | 'untyped' | 'histogram' | 'summary';
 
 export interface MetricDef<L extends string = string> {
   readonly name: string;
@@ -51,9 +51,33 @@ export const untyped = <L extends string = never>(
   labelNames: readonly L[] = [],
 ) => define('untyped', name, help, labelNames);
 
+/**
+ * A histogram or summary family, for samples written with `addSample` (its parts carry their
+ * own names). Used to re-expose upstream histograms and to fill normalized ones.
+ */
+export const histogram = <L extends string = never>(
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+  type: 'histogram' | 'summary' = 'histogram',
+) => define(type, name, help, labelNames);
+
+/**
+ * An upstream family re-exposed as it came: its name, help and type are the upstream's, its
+ * labels unknown in advance. A counter without the `_total` suffix (allowed in the text format
+ * before OpenMetrics) is re-exposed untyped, so the OpenMetrics rendering stays valid.
+ */
+export function passthrough(name: string, help: string, type: string): MetricDef {
+  const known: readonly MetricType[] = ['counter', 'gauge', 'histogram', 'summary'];
+  const t = (known as readonly string[]).includes(type) ? (type as MetricType) : 'untyped';
+  return define(t === 'counter' && !name.endsWith('_total') ? 'untyped' : t, name, help, []);
+}
+
 export type Labels = Record<string, string>;
 
 export interface Sample {
+  /** The sample's own name where it differs from the family's (a histogram's _bucket, _sum, _count). */
+  readonly name?: string;
   readonly labels: Labels;
   readonly value: number;
 }
@@ -83,6 +107,18 @@ export class MetricSink {
       throw new Error(`counter ${def.name} got ${value}; counters are never negative`);
     }
     family.samples.push({ labels, value });
+  }
+
+  /** A sample with its own name (histogram parts) or labels unknown in advance (pass-through). */
+  addSample(def: MetricDef, sample: Sample): void {
+    let family = this.byName.get(def.name);
+    if (!family) {
+      family = { def, samples: [] };
+      this.byName.set(def.name, family);
+    } else if (family.def.type !== def.type) {
+      throw new Error(`metric ${def.name} emitted as both ${family.def.type} and ${def.type}`);
+    }
+    family.samples.push(sample);
   }
 
   families(): Family[] {

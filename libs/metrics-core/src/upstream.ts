@@ -1,4 +1,5 @@
 import { ClassifiedError, TimeoutError, classifyError, errorMessage } from './errors';
+import { ExpositionParser, type ParsedFamily, type ParserLimits } from './exposition';
 
 export interface UpstreamRequest {
   readonly timeoutMs: number;
@@ -60,6 +61,65 @@ export async function fetchJson<T = unknown>(url: string, req: UpstreamRequest):
     return JSON.parse(res.text) as T;
   } catch {
     throw new ClassifiedError('parse', `GET ${redactUrl(url)} did not return JSON`);
+  }
+}
+
+/**
+ * GET an upstream's /metrics and parse it as it streams in: the body is never held whole,
+ * a body over `maxBytes` or malformed stops at once (`too_large`, `parse`), and the hard
+ * timeout covers the whole read. A status of 400 or more fails before the body is read.
+ */
+export async function fetchExposition(
+  url: string,
+  req: UpstreamRequest & { readonly limits?: ParserLimits },
+): Promise<Map<string, ParsedFamily>> {
+  const timeout = AbortSignal.timeout(req.timeoutMs);
+  const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+  const where = redactUrl(url);
+  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
+  try {
+    const res = await fetch(url, {
+      headers: { accept: 'text/plain;version=0.0.4', ...req.headers },
+      signal,
+      redirect: 'error',
+    });
+    if (res.status >= 400) {
+      await res.body?.cancel();
+      throw new ClassifiedError('http_status', `GET ${where} answered ${res.status}`);
+    }
+    if (Number(res.headers.get('content-length')) > maxBytes) {
+      await res.body?.cancel();
+      throw new ClassifiedError('too_large', `GET ${where} is over the ${maxBytes}-byte cap`);
+    }
+    const parser = new ExpositionParser({ ...req.limits, maxBytes: Infinity });
+    if (res.body) {
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      let total = 0;
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          total += value.byteLength;
+          if (total > maxBytes)
+            throw new ClassifiedError('too_large', `GET ${where} exceeded the ${maxBytes}-byte cap`);
+          parser.push(decoder.decode(value, { stream: true }));
+        }
+        parser.push(decoder.decode());
+      } catch (err) {
+        await reader.cancel().catch(() => undefined);
+        throw err;
+      }
+    }
+    return parser.end();
+  } catch (err) {
+    if (err instanceof ClassifiedError) {
+      throw err.kind === 'parse' ? new ClassifiedError('parse', `GET ${where}: ${err.message}`) : err;
+    }
+    if (timeout.aborted) throw new TimeoutError(`GET ${where} timed out after ${req.timeoutMs} ms`);
+    throw new ClassifiedError(classifyError(err), `GET ${where} failed: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
 }
 

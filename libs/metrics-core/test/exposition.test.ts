@@ -1,5 +1,15 @@
 import { Registry } from 'prom-client';
-import { MetricSink, counter, gauge, parseExposition, render, seriesKey, untyped } from '../src';
+import {
+  MetricSink,
+  counter,
+  gauge,
+  histogram,
+  parseExposition,
+  passthrough,
+  render,
+  seriesKey,
+  untyped,
+} from '../src';
 
 describe('exposition parser', () => {
   it('handles prometheus_client quirks: _created, odd floats, +Inf, escapes, timestamps', () => {
@@ -54,6 +64,30 @@ describe('exposition parser', () => {
           't_vmstat_pgfault{} 42',
         ].sort(),
       );
+    }
+  });
+
+  it('renders histograms and pass-through families with their parts named, in both formats', async () => {
+    const sink = new MetricSink();
+    const h = histogram('t_latency_seconds', 'Latency.', ['model']);
+    sink.addSample(h, { name: 't_latency_seconds_bucket', labels: { model: 'm', le: '0.5' }, value: 3 });
+    sink.addSample(h, { name: 't_latency_seconds_bucket', labels: { model: 'm', le: '+Inf' }, value: 4 });
+    sink.addSample(h, { name: 't_latency_seconds_sum', labels: { model: 'm' }, value: 1.25 });
+    sink.addSample(h, { name: 't_latency_seconds_count', labels: { model: 'm' }, value: 4 });
+    // An upstream counter without _total is re-exposed untyped, valid in OpenMetrics too.
+    const legacy = passthrough('t_requests', 'Requests.', 'counter');
+    expect(legacy.type).toBe('untyped');
+    sink.addSample(legacy, { labels: { code: '200' }, value: 7 });
+    for (const format of ['prometheus', 'openmetrics'] as const) {
+      const parsed = parseExposition(await render(sink.families(), new Registry(), format));
+      expect(parsed.get('t_latency_seconds')!.type).toBe('histogram');
+      expect(parsed.get('t_latency_seconds')!.samples.map((s) => `${seriesKey(s)} ${s.value}`)).toEqual([
+        't_latency_seconds_bucket{le="0.5",model="m"} 3',
+        't_latency_seconds_bucket{le="+Inf",model="m"} 4',
+        't_latency_seconds_sum{model="m"} 1.25',
+        't_latency_seconds_count{model="m"} 4',
+      ]);
+      expect(parsed.get('t_requests')!.samples[0]!.value).toBe(7);
     }
   });
 

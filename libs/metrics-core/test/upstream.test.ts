@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ClassifiedError, classifyError, fetchJson, fetchText, redactUrl } from '../src';
+import { ClassifiedError, classifyError, fetchExposition, fetchJson, fetchText, redactUrl } from '../src';
 
 let server: Server;
 let base: string;
@@ -22,6 +22,36 @@ beforeAll(async () => {
         return res.end('x'.repeat(10_000));
       case '/hang':
         return; // never answers
+      case '/metrics-slowly': {
+        // Sample lines split across writes, a multi-byte character across a chunk boundary.
+        const body = Buffer.from('# TYPE x gauge\nx{city="Zürich"} 1\nx{city="Genève"} 2\n');
+        let at = 0;
+        const timer = setInterval(() => {
+          res.write(body.subarray(at, at + 5));
+          at += 5;
+          if (at >= body.length) {
+            clearInterval(timer);
+            res.end();
+          }
+        }, 1);
+        return;
+      }
+      case '/metrics-endless': {
+        // 50 MB of valid lines without a Content-Length: only the byte cap stops it.
+        const line = 'vllm:num_requests_running{model_name="m"} 1\n'.repeat(10_000);
+        let sent = 0;
+        const more = () => {
+          while (sent < 50 * 1024 * 1024) {
+            sent += line.length;
+            if (!res.write(line)) return void res.once('drain', more);
+          }
+          res.end();
+        };
+        res.on('close', () => (sent = Infinity));
+        return more();
+      }
+      case '/metrics-garbage':
+        return res.end('<html><body>502 Bad Gateway</body></html>\n');
     }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -73,5 +103,26 @@ describe('upstream helper', () => {
       `GET http://127.0.0.1:${port}/x failed`,
     );
     expect(redactUrl('https://pk:sk@langfuse:3000/api')).toBe('https://langfuse:3000/api');
+  });
+});
+
+describe('fetchExposition', () => {
+  it('parses a body as it streams in, whatever the chunking', async () => {
+    const f = await fetchExposition(`${base}/metrics-slowly`, { timeoutMs: 5000 });
+    expect(f.get('x')!.samples.map((s) => [s.labels['city'], s.value])).toEqual([
+      ['Zürich', 1],
+      ['Genève', 2],
+    ]);
+  });
+
+  it('stops an endless body at the byte cap, and refuses errors and garbage', async () => {
+    expect(
+      await kindOf(fetchExposition(`${base}/metrics-endless`, { timeoutMs: 10_000, maxBytes: 1024 * 1024 })),
+    ).toBe('too_large');
+    expect(await kindOf(fetchExposition(`${base}/500`, { timeoutMs: 1000 }))).toBe('http_status');
+    expect(await kindOf(fetchExposition(`${base}/hang`, { timeoutMs: 100 }))).toBe('timeout');
+    await expect(fetchExposition(`${base}/metrics-garbage`, { timeoutMs: 1000 })).rejects.toThrow(
+      /metrics-garbage: line 1: invalid metric name/,
+    );
   });
 });
