@@ -1,11 +1,11 @@
 /**
  * `npm run demo`: the llmmon stack as native processes on this machine (no Docker): the
- * simulator (a digital twin of an 8x H200 server), the system, GPU and container exporters
- * reading the simulated server (or this machine with DEMO_HOST_SOURCE=real), and a real Prometheus
+ * simulator (a digital twin of an 8x H200 server), the system, GPU, container and vLLM
+ * exporters reading the simulated server (or this machine with DEMO_HOST_SOURCE=real), and a real Prometheus
  * scraping them. Ctrl-C stops everything.
  *
  * Environment: SIMULATOR_PORT (23100), SYSTEM_EXPORTER_PORT (9100), GPU_EXPORTER_PORT (9445),
- * CONTAINER_EXPORTER_PORT (8080), PROMETHEUS_PORT (23001),
+ * CONTAINER_EXPORTER_PORT (8080), VLLM_EXPORTER_PORT (9902), PROMETHEUS_PORT (23001),
  * DEMO_DATA_DIR (.demo), DEMO_HOST_SOURCE (simulated | real), DEMO_ADMIN_TOKEN (the
  * simulator's control token; a random one by default), PROMETHEUS_SCRAPE_INTERVAL (30s).
  */
@@ -32,6 +32,7 @@ const demoConfigSchema = {
   SYSTEM_EXPORTER_PORT: port('the system exporter', 9100),
   GPU_EXPORTER_PORT: port('the GPU exporter', 9445),
   CONTAINER_EXPORTER_PORT: port('the container exporter', 8080),
+  VLLM_EXPORTER_PORT: port('the vLLM exporter', 9902),
   PROMETHEUS_PORT: port('Prometheus', 23001),
   DEMO_DATA_DIR: env.string('Data and logs, relative to the repository.', '.demo'),
   DEMO_HOST_SOURCE: env.oneOf(
@@ -78,6 +79,7 @@ async function main() {
   const exporterPort = settings.SYSTEM_EXPORTER_PORT;
   const gpuExporterPort = settings.GPU_EXPORTER_PORT;
   const containerExporterPort = settings.CONTAINER_EXPORTER_PORT;
+  const vllmExporterPort = settings.VLLM_EXPORTER_PORT;
   const prometheusPort = settings.PROMETHEUS_PORT;
   const dataDir = resolve(ROOT, settings.DEMO_DATA_DIR);
   const hostSource = settings.DEMO_HOST_SOURCE;
@@ -91,11 +93,13 @@ async function main() {
   const exporterMain = built('system-exporter');
   const gpuExporterMain = built('gpu-exporter');
   const containerExporterMain = built('container-exporter');
+  const vllmExporterMain = built('vllm-exporter');
 
   await assertPortFree(simulatorPort, 'simulator');
   await assertPortFree(exporterPort, 'system exporter');
   await assertPortFree(gpuExporterPort, 'GPU exporter');
   await assertPortFree(containerExporterPort, 'container exporter');
+  await assertPortFree(vllmExporterPort, 'vLLM exporter');
   await assertPortFree(prometheusPort, 'Prometheus');
 
   process.on('SIGINT', () => void stopAll(0));
@@ -167,6 +171,18 @@ async function main() {
     }),
   );
 
+  const vllmExporterUrl = `http://127.0.0.1:${vllmExporterPort}`;
+  say(`starting vLLM exporter on ${vllmExporterUrl} (vLLM: ${hostSource}) …`);
+  running.push(
+    await startProcess({
+      name: 'vllm-exporter',
+      command: vllmExporterMain,
+      env: { HOST: '127.0.0.1', PORT: String(vllmExporterPort), ...dockerHost },
+      readyUrl: `${vllmExporterUrl}/${hostSource === 'simulated' ? 'ready' : 'health'}`,
+      logFile: join(dataDir, 'logs/vllm-exporter.log'),
+    }),
+  );
+
   const interval = settings.PROMETHEUS_SCRAPE_INTERVAL;
   let config = readFileSync(join(ROOT, 'infra/prometheus/prometheus.yml'), 'utf8').replace(
     "'localhost:23001'",
@@ -190,6 +206,7 @@ async function main() {
       containers: [
         { targets: [`127.0.0.1:${containerExporterPort}`], labels: { exporter: 'container-exporter' } },
       ],
+      vllm: [{ targets: [`127.0.0.1:${vllmExporterPort}`], labels: { exporter: 'vllm-exporter' } }],
     },
     logFile: join(dataDir, 'logs/prometheus.log'),
   });
@@ -204,6 +221,7 @@ async function main() {
       `    system exporter   ${exporterUrl}/metrics   (host: ${hostSource})`,
       `    GPU exporter      ${gpuExporterUrl}/metrics`,
       `    container exp.    ${containerExporterUrl}/metrics   ${containerExporterUrl}/api/v1/containers`,
+      `    vLLM exporter     ${vllmExporterUrl}/metrics   ${vllmExporterUrl}/api/v1/targets`,
       `    Prometheus        ${prometheus.url}`,
       `    CPU busy (%)      ${prometheus.url}/graph?g0.expr=${encodeURIComponent(query)}&g0.tab=0`,
       `    logs              ${join(dataDir, 'logs')}`,
@@ -220,14 +238,14 @@ async function main() {
   say('waiting for the first scrape (up to one scrape interval) …');
   const up = await waitForQuery(
     prometheus.url,
-    'up{job=~"system|gpu|containers"} == 1',
-    (r) => r.length === 3,
+    'up{job=~"system|gpu|containers|vllm"} == 1',
+    (r) => r.length === 4,
     120_000,
   ).catch((err: unknown) => {
     say(`no successful scrape of every exporter yet: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   });
-  if (up) say('first scrape done: Prometheus sees the system, GPU and container exporters as up');
+  if (up) say('first scrape done: Prometheus sees the system, GPU, container and vLLM exporters as up');
 }
 
 /** GPU exporter settings that point it at the simulator's nvidia-smi, /proc and Docker API. */

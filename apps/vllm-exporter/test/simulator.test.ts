@@ -1,0 +1,219 @@
+/**
+ * Integration: the built vLLM exporter discovers the simulator's vLLM containers (mixed
+ * versions) through its Docker API and reads each one's API server; a real Prometheus scrapes
+ * it. Faults use stand-in vLLM servers given as static URLs.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scrape } from '@llmmon/metrics-core/testing';
+import {
+  freePort,
+  queryPrometheus,
+  startProcess,
+  startPrometheus,
+  startSimulator,
+  waitForQuery,
+  type RunningPrometheus,
+  type RunningSimulator,
+} from '@llmmon/native-stack';
+import { startFakeVllm, type FakeVllm } from './fake-vllm';
+
+const ROOT = join(__dirname, '../../..');
+const MAIN = join(ROOT, 'dist/apps/vllm-exporter/main.js');
+
+async function startExporter(env: Record<string, string>) {
+  if (!existsSync(MAIN))
+    throw new Error('dist/apps/vllm-exporter is missing: run "npx nx build vllm-exporter"');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = await startProcess({
+    name: 'vllm-exporter',
+    command: MAIN,
+    env: { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', SCRAPE_CACHE_SECONDS: '0', ...env },
+    readyUrl: `${url}/health`,
+  });
+  return { proc, port, url };
+}
+
+type Scrape = Awaited<ReturnType<typeof scrape>>;
+const value = (r: Scrape, family: string, labels: Record<string, string>) =>
+  r.families.get(family)?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    ?.value;
+
+async function scrapeUntil(url: string, check: (r: Scrape) => boolean, what: string): Promise<Scrape> {
+  let r = await scrape(url);
+  for (let i = 0; i < 100 && !check(r); i++) {
+    await new Promise((res) => setTimeout(res, 100));
+    r = await scrape(url);
+  }
+  if (!check(r)) throw new Error(`timed out waiting for ${what}`);
+  return r;
+}
+
+describe('vLLM exporter on the simulated server', () => {
+  let sim: RunningSimulator;
+  let exporter: Awaited<ReturnType<typeof startExporter>>;
+  let prometheus: RunningPrometheus;
+  const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-vllm-'));
+
+  beforeAll(async () => {
+    sim = await startSimulator({
+      root: ROOT,
+      dataDir: join(dataDir, 'sim'),
+      env: { SIM_CLOCK: 'accelerated', SIM_SPEED: '60' },
+    });
+    exporter = await startExporter({ DOCKER_HOST: `unix://${sim.upstreams.docker.socket}` });
+    prometheus = await startPrometheus({
+      port: await freePort(),
+      dataDir: join(dataDir, 'prometheus'),
+      config: `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: vllm\n    static_configs:\n      - targets: ['127.0.0.1:${exporter.port}']\n`,
+    });
+  });
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await exporter?.proc.stop();
+    await sim?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('discovers every vLLM container with its model, version and GPUs', async () => {
+    const r = await scrapeUntil(
+      exporter.url,
+      (s) => value(s, 'llmmon_vllm_instances', {}) === 5,
+      'five instances',
+    );
+    const info = r.families.get('llmmon_vllm_model_info')!.samples.map((s) => s.labels);
+    for (const e of sim.upstreams.vllm) {
+      expect(info).toContainEqual(
+        expect.objectContaining({ container: e.container, model: e.model, vllm_version: e.version }),
+      );
+    }
+    expect(info.find((i) => i['container'] === 'vllm-llama70b')).toMatchObject({ gpus: '0,1', mock: 'true' });
+    expect(new Set(info.map((i) => i['vllm_version'])).size).toBeGreaterThan(1); // mixed versions
+    const targets = (await (await fetch(`${exporter.url}/api/v1/targets`)).json()) as {
+      targets: string[];
+      labels: Record<string, string>;
+    }[];
+    expect(targets.map((t) => t.labels['container']).sort()).toEqual(
+      sim.upstreams.vllm.map((e) => e.container).sort(),
+    );
+    for (const t of targets) {
+      const e = sim.upstreams.vllm.find((v) => v.container === t.labels['container'])!;
+      expect(`http://${t.targets[0]}`).toBe(e.url);
+    }
+  });
+
+  it('gives a p95 time to first token for every model, V0 instances included, through PromQL', async () => {
+    const query =
+      'histogram_quantile(0.95, sum by (le, model) (rate(llmmon_vllm_time_to_first_token_seconds_bucket[30s])))';
+    const models = sim.upstreams.vllm.map((e) => e.model).sort();
+    const result = await waitForQuery(
+      prometheus.url,
+      query,
+      (res) => res.filter((x) => Number.isFinite(Number(x.value[1]))).length === models.length,
+      60_000,
+    );
+    expect(result.map((x) => x.metric['model']).sort()).toEqual(models);
+  });
+
+  it('model_load_failure: that instance is failed, the others ready', async () => {
+    expect((await sim.put('/api/v1/scenario', { scenario: 'model_load_failure' })).status).toBe(200);
+    const r = await scrapeUntil(
+      exporter.url,
+      (s) => value(s, 'llmmon_vllm_instance_state', { container: 'vllm-qwen72b', state: 'failed' }) === 1,
+      'qwen72b failed',
+    );
+    const ready = r.families
+      .get('llmmon_vllm_instance_state')!
+      .samples.filter((s) => s.labels['state'] === 'ready' && s.value === 1)
+      .map((s) => s.labels['container'])
+      .sort();
+    expect(ready).toEqual(['vllm-embed', 'vllm-llama70b', 'vllm-llama8b', 'vllm-mixtral']);
+    expect((await sim.put('/api/v1/scenario', { scenario: 'normal' })).status).toBe(200);
+  });
+
+  it('a container stopped in the simulator leaves the target list', async () => {
+    expect((await sim.put('/api/v1/scenario', { scenario: 'maintenance' })).status).toBe(200);
+    const gone = async () =>
+      (
+        (await (await fetch(`${exporter.url}/api/v1/targets`)).json()) as { labels: Record<string, string> }[]
+      ).map((t) => t.labels['container']);
+    for (let i = 0; i < 100 && (await gone()).includes('vllm-llama8b'); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await gone()).not.toContain('vllm-llama8b');
+    expect((await gone()).length).toBe(4);
+    const r = await scrape(exporter.url);
+    expect(value(r, 'llmmon_vllm_up', { container: 'vllm-llama8b' })).toBeUndefined();
+    expect((await queryPrometheus(prometheus.url, 'up{job="vllm"}'))[0]!.value[1]).toBe('1');
+    expect((await sim.put('/api/v1/scenario', { scenario: 'normal' })).status).toBe(200);
+  });
+});
+
+describe('vLLM exporter faults', () => {
+  const fakes: Record<string, FakeVllm> = {};
+  let exporter: Awaited<ReturnType<typeof startExporter>>;
+
+  beforeAll(async () => {
+    fakes['good'] = await startFakeVllm();
+    fakes['hang'] = await startFakeVllm({ metricsFault: 'hang' });
+    fakes['error'] = await startFakeVllm({ metricsFault: 'error' });
+    fakes['huge'] = await startFakeVllm({ metricsFault: 'huge' });
+    fakes['garbage'] = await startFakeVllm({ metricsFault: 'garbage' });
+    exporter = await startExporter({
+      DOCKER_ENABLED: 'false',
+      VLLM_URLS: Object.values(fakes)
+        .map((f) => f.url)
+        .join(','),
+      VLLM_TIMEOUT_SECONDS: '1',
+      VLLM_MAX_METRICS_BYTES: String(4 * 1024 * 1024),
+    });
+  });
+  afterAll(async () => {
+    await exporter?.proc.stop();
+    await Promise.all(Object.values(fakes).map((f) => f.close()));
+  });
+
+  it('reports a hung, a failing, an oversized and a malformed /metrics as down, each for its reason; the good one is read', async () => {
+    // The guard is Prometheus' default scrape timeout; the instance timeout is 1 s.
+    const res = await fetch(`${exporter.url}/metrics`, { signal: AbortSignal.timeout(10_000) });
+    expect(res.status).toBe(200);
+    const r = await scrape(exporter.url);
+    const host = (k: string) => new URL(fakes[k]!.url).host;
+    expect(value(r, 'llmmon_vllm_up', { container: host('good') })).toBe(1);
+    for (const [k, kind] of [
+      ['hang', 'timeout'],
+      ['error', 'http_status'],
+      ['huge', 'too_large'],
+      ['garbage', 'parse'],
+    ] as const) {
+      expect(value(r, 'llmmon_vllm_up', { container: host(k) })).toBe(0);
+      expect(
+        value(r, 'llmmon_vllm_scrape_errors_total', { container: host(k), kind }),
+      ).toBeGreaterThanOrEqual(1);
+    }
+    expect(value(r, 'llmmon_vllm_scrape_collector_success', { collector: 'vllm' })).toBe(1);
+    expect(
+      r.families
+        .get('vllm:num_requests_running')!
+        .samples.every((s) => s.labels['container'] === host('good')),
+    ).toBe(true);
+  });
+});
+
+it.each([
+  [{ DOCKER_ENABLED: 'false' }, 'VLLM_URLS: set at least one URL when DOCKER_ENABLED=false'],
+  [{ VLLM_URLS: 'ftp://gpu-node:8000' }, 'VLLM_URLS: "ftp://gpu-node:8000" is not an http(s) URL'],
+  [{ VLLM_TIMEOUT_SECONDS: '9' }, 'VLLM_TIMEOUT_SECONDS: must be below COLLECTOR_TIMEOUT_SECONDS (8)'],
+  [{ VLLM_IMAGE_PATTERN: '(' }, 'VLLM_IMAGE_PATTERN: expected a valid regular expression'],
+])('refuses %j with one line and exit 2', (env, message) => {
+  const r = spawnSync(MAIN, [], {
+    env: { ...process.env, ...env, PORT: '0' },
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  expect(r.status).toBe(2);
+  expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
+});
