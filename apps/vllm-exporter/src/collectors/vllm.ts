@@ -119,10 +119,9 @@ export function vllmCollector(o: VllmCollectorOptions): Collector {
         out.add(versionKnown, { container: c, vllm_version: r.version }, knownVersion(r.version) ? 1 : 0);
         out.add(duration, { container: c }, r.durationMs / 1000);
         track(r);
-        for (const kind of ERROR_KINDS) {
-          const n = errorCounts.get(c)?.get(kind);
-          if (n) out.add(errors, { container: c, kind }, n);
-        }
+        // Every kind from 0, so rate() sees the first failure.
+        for (const kind of ERROR_KINDS)
+          out.add(errors, { container: c, kind }, errorCounts.get(c)?.get(kind) ?? 0);
         if (!r.families) continue;
         for (const n of normalize(r.families, { container: c, model: r.model })) {
           for (const s of n.samples) out.addSample(n.def, s);
