@@ -12,29 +12,32 @@ const info = gauge(
   'Always 1: a container with its image version (tag or digest), GPUs ("", "all" or a list) and whether it is simulated.',
   [...L, 'image_version', 'gpus', 'mock'],
 );
+// Our own families carry `name` only, as kube-state-metrics' do: join llmmon_container_info on
+// name for image, id and compose labels (a quarter less body with 100 containers, every scrape).
+const N = ['name'] as const;
 const state = gauge('llmmon_container_state', '1 for the state the container is in, 0 for the others.', [
-  ...L,
+  ...N,
   'state',
 ]);
 const health = gauge(
   'llmmon_container_health_status',
   '1 for the container health status (none: no health check), 0 for the others.',
-  [...L, 'status'],
+  [...N, 'status'],
 );
 const restarts = counter(
   'llmmon_container_restarts_total',
   'Restarts by the restart policy since the container was created or last started by hand (Docker resets it then).',
-  L,
+  N,
 );
 const exitCode = gauge(
   'llmmon_container_last_exit_code',
   'Exit code of the last exit (137: killed, often OOM or a restart loop); absent if it never exited.',
-  L,
+  N,
 );
 const uptime = gauge(
   'llmmon_container_uptime_seconds',
   'Seconds since the container started; running ones only.',
-  L,
+  N,
 );
 const startTime = gauge(
   'container_start_time_seconds',
@@ -108,16 +111,17 @@ export function containerCollector(
         const l = containerLabels(c);
         const gpus = c.gpus === 'all' ? ['all'] : c.gpus;
         out.add(info, { ...l, image_version: c.imageVersion, gpus: gpus.join(','), mock: String(c.mock) }, 1);
-        for (const s of STATES) out.add(state, { ...l, state: s }, c.state === s ? 1 : 0);
-        for (const h of HEALTH) out.add(health, { ...l, status: h }, c.health === h ? 1 : 0);
-        out.add(restarts, l, c.restartCount);
+        const n = { name: c.name };
+        for (const s of STATES) out.add(state, { name: c.name, state: s }, c.state === s ? 1 : 0);
+        for (const h of HEALTH) out.add(health, { name: c.name, status: h }, c.health === h ? 1 : 0);
+        out.add(restarts, n, c.restartCount);
         const finished = dockerTimeSeconds(
           (c.inspect.State as { FinishedAt?: string } | undefined)?.FinishedAt,
         );
-        if (finished !== undefined) out.add(exitCode, l, c.exitCode);
+        if (finished !== undefined) out.add(exitCode, n, c.exitCode);
         const started = dockerTimeSeconds(c.startedAt);
         if (started !== undefined) out.add(startTime, l, started);
-        if (started !== undefined && c.state === 'running') out.add(uptime, l, Math.max(0, nowS - started));
+        if (started !== undefined && c.state === 'running') out.add(uptime, n, Math.max(0, nowS - started));
         out.add(lastSeen, l, Math.floor(nowS));
         out.add(memoryLimit, l, (c.inspect.HostConfig as { Memory?: number } | undefined)?.Memory ?? 0);
         const cpu = cpuLimit(c);
