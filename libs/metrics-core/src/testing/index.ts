@@ -173,3 +173,63 @@ export function readmeConfigTable(
   }
   return [normalizeTable(readme.slice(from, to + end.length)), normalizeTable(expected)];
 }
+
+/** The unit a metric's name ends with (Prometheus naming: base units as suffixes). */
+function unitOf(name: string): string {
+  const base = name.replace(/_total$/, '');
+  const units: Record<string, string> = {
+    seconds: 'seconds',
+    bytes: 'bytes',
+    ratio: 'ratio (0-1)',
+    celsius: '°C',
+    watts: 'watts',
+    hertz: 'hertz',
+    joules: 'joules',
+    lanes: 'lanes',
+    info: 'info (always 1)',
+  };
+  for (const [suffix, unit] of Object.entries(units)) if (base.endsWith(`_${suffix}`)) return unit;
+  return name.endsWith('_total') ? 'count' : '';
+}
+
+/**
+ * Checks that the metric catalogue block `<!-- metrics:<exporter>:start -->` … `:end -->` in
+ * `docPath` (docs/metrics.md) lists exactly the families `collectors` declare: name, type,
+ * unit, labels and help, generated from the code's metric tables. UPDATE_GOLDEN=1 rewrites
+ * the block. Returns [actual, expected] rows.
+ */
+export function metricCatalog(
+  docPath: string,
+  exporter: string,
+  collectors: readonly Collector[],
+): [string[], string[]] {
+  const start = `<!-- metrics:${exporter}:start -->`;
+  const end = `<!-- metrics:${exporter}:end -->`;
+  const seen = new Set<string>();
+  const rows: string[] = [];
+  for (const c of collectors) {
+    for (const m of c.metrics) {
+      if (seen.has(m.name)) continue;
+      seen.add(m.name);
+      const cell = (s: string) => s.replace(/\|/g, '\\|');
+      rows.push(
+        `| \`${m.name}\` | ${m.type} | ${unitOf(m.name)} | ${m.labelNames.map((l) => `\`${l}\``).join(', ')} | ${cell(m.help)} | ${c.name} |`,
+      );
+    }
+  }
+  const table = [
+    '| metric | type | unit | labels | help | collector |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+  const expected = `${start}\n\n${table}\n\n${end}`;
+  const doc = readFileSync(docPath, 'utf8');
+  const from = doc.indexOf(start);
+  const to = doc.indexOf(end);
+  if (from < 0 || to < 0) throw new Error(`${docPath} has no ${start} … ${end} block`);
+  if (process.env['UPDATE_GOLDEN'] === '1') {
+    writeFileSync(docPath, doc.slice(0, from) + expected + doc.slice(to + end.length));
+    return [normalizeTable(expected), normalizeTable(expected)];
+  }
+  return [normalizeTable(doc.slice(from, to + end.length)), normalizeTable(expected)];
+}
