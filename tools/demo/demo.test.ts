@@ -16,12 +16,13 @@ async function isListening(port: number): Promise<boolean> {
   }
 }
 
-it('runs the simulator, the system, GPU, container and vLLM exporters on the simulated server and Prometheus, answers PromQL, and stops cleanly on SIGINT', async () => {
+it('runs the simulator, the system, GPU, container, vLLM and LiteLLM exporters on the simulated server and Prometheus, answers PromQL, and stops cleanly on SIGINT', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-demo-'));
   const exporterPort = await freePort();
   const gpuExporterPort = await freePort();
   const containerExporterPort = await freePort();
   const vllmExporterPort = await freePort();
+  const litellmExporterPort = await freePort();
   const prometheusPort = await freePort();
   const simulatorPort = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts'], {
@@ -32,6 +33,7 @@ it('runs the simulator, the system, GPU, container and vLLM exporters on the sim
       GPU_EXPORTER_PORT: String(gpuExporterPort),
       CONTAINER_EXPORTER_PORT: String(containerExporterPort),
       VLLM_EXPORTER_PORT: String(vllmExporterPort),
+      LITELLM_EXPORTER_PORT: String(litellmExporterPort),
       PROMETHEUS_PORT: String(prometheusPort),
       SIMULATOR_PORT: String(simulatorPort),
       DEMO_ADMIN_TOKEN: 'demo-test-token-123456',
@@ -75,6 +77,8 @@ it('runs the simulator, the system, GPU, container and vLLM exporters on the sim
     expect(containers[0]!.value[1]).toBe('15');
     const instances = await queryPrometheus(prom, 'count(llmmon_vllm_model_info{job="vllm",mock="true"})');
     expect(instances[0]!.value[1]).toBe('5');
+    const groups = await queryPrometheus(prom, 'count(llmmon_litellm_model_info{job="litellm"})');
+    expect(groups[0]!.value[1]).toBe('5');
     const models = await queryPrometheus(prom, 'count(llmmon_gpu_info{mock="true",name=~".*H200.*"})');
     expect(models[0]!.value[1]).toBe('8');
 
@@ -93,6 +97,7 @@ it('runs the simulator, the system, GPU, container and vLLM exporters on the sim
     expect(await isListening(gpuExporterPort)).toBe(false);
     expect(await isListening(containerExporterPort)).toBe(false);
     expect(await isListening(vllmExporterPort)).toBe(false);
+    expect(await isListening(litellmExporterPort)).toBe(false);
     expect(await isListening(simulatorPort)).toBe(false);
     expect(await isListening(prometheusPort)).toBe(false);
   } finally {

@@ -1,11 +1,12 @@
 /**
  * `npm run demo`: the llmmon stack as native processes on this machine (no Docker): the
- * simulator (a digital twin of an 8x H200 server), the system, GPU, container and vLLM
- * exporters reading the simulated server (or this machine with DEMO_HOST_SOURCE=real), and a real Prometheus
+ * simulator (a digital twin of an 8x H200 server), the system, GPU, container, vLLM and
+ * LiteLLM exporters reading the simulated server (or this machine with DEMO_HOST_SOURCE=real), and a real Prometheus
  * scraping them. Ctrl-C stops everything.
  *
  * Environment: SIMULATOR_PORT (23100), SYSTEM_EXPORTER_PORT (9100), GPU_EXPORTER_PORT (9445),
- * CONTAINER_EXPORTER_PORT (8080), VLLM_EXPORTER_PORT (9902), PROMETHEUS_PORT (23001),
+ * CONTAINER_EXPORTER_PORT (8080), VLLM_EXPORTER_PORT (9902), LITELLM_EXPORTER_PORT (9901),
+ * PROMETHEUS_PORT (23001),
  * DEMO_DATA_DIR (.demo), DEMO_HOST_SOURCE (simulated | real), DEMO_ADMIN_TOKEN (the
  * simulator's control token; a random one by default), PROMETHEUS_SCRAPE_INTERVAL (30s).
  */
@@ -33,6 +34,7 @@ const demoConfigSchema = {
   GPU_EXPORTER_PORT: port('the GPU exporter', 9445),
   CONTAINER_EXPORTER_PORT: port('the container exporter', 8080),
   VLLM_EXPORTER_PORT: port('the vLLM exporter', 9902),
+  LITELLM_EXPORTER_PORT: port('the LiteLLM exporter', 9901),
   PROMETHEUS_PORT: port('Prometheus', 23001),
   DEMO_DATA_DIR: env.string('Data and logs, relative to the repository.', '.demo'),
   DEMO_HOST_SOURCE: env.oneOf(
@@ -80,6 +82,7 @@ async function main() {
   const gpuExporterPort = settings.GPU_EXPORTER_PORT;
   const containerExporterPort = settings.CONTAINER_EXPORTER_PORT;
   const vllmExporterPort = settings.VLLM_EXPORTER_PORT;
+  const litellmExporterPort = settings.LITELLM_EXPORTER_PORT;
   const prometheusPort = settings.PROMETHEUS_PORT;
   const dataDir = resolve(ROOT, settings.DEMO_DATA_DIR);
   const hostSource = settings.DEMO_HOST_SOURCE;
@@ -94,12 +97,14 @@ async function main() {
   const gpuExporterMain = built('gpu-exporter');
   const containerExporterMain = built('container-exporter');
   const vllmExporterMain = built('vllm-exporter');
+  const litellmExporterMain = built('litellm-exporter');
 
   await assertPortFree(simulatorPort, 'simulator');
   await assertPortFree(exporterPort, 'system exporter');
   await assertPortFree(gpuExporterPort, 'GPU exporter');
   await assertPortFree(containerExporterPort, 'container exporter');
   await assertPortFree(vllmExporterPort, 'vLLM exporter');
+  await assertPortFree(litellmExporterPort, 'LiteLLM exporter');
   await assertPortFree(prometheusPort, 'Prometheus');
 
   process.on('SIGINT', () => void stopAll(0));
@@ -183,6 +188,26 @@ async function main() {
     }),
   );
 
+  const litellmExporterUrl = `http://127.0.0.1:${litellmExporterPort}`;
+  say(`starting LiteLLM exporter on ${litellmExporterUrl} (LiteLLM: ${hostSource}) …`);
+  // The simulated proxy and its key; on this machine, LITELLM_URL and LITELLM_API_KEY if set.
+  const litellm =
+    hostSource === 'simulated'
+      ? {
+          LITELLM_URL: (await simulatorUpstreams(simulatorUrl)).litellm.url,
+          LITELLM_API_KEY: 'sk-llmmon-simulator',
+        }
+      : { LITELLM_API_KEY: process.env['LITELLM_API_KEY'] || 'sk-unset' };
+  running.push(
+    await startProcess({
+      name: 'litellm-exporter',
+      command: litellmExporterMain,
+      env: { HOST: '127.0.0.1', PORT: String(litellmExporterPort), ...litellm },
+      readyUrl: `${litellmExporterUrl}/${hostSource === 'simulated' ? 'ready' : 'health'}`,
+      logFile: join(dataDir, 'logs/litellm-exporter.log'),
+    }),
+  );
+
   const interval = settings.PROMETHEUS_SCRAPE_INTERVAL;
   let config = readFileSync(join(ROOT, 'infra/prometheus/prometheus.yml'), 'utf8').replace(
     "'localhost:23001'",
@@ -207,6 +232,7 @@ async function main() {
         { targets: [`127.0.0.1:${containerExporterPort}`], labels: { exporter: 'container-exporter' } },
       ],
       vllm: [{ targets: [`127.0.0.1:${vllmExporterPort}`], labels: { exporter: 'vllm-exporter' } }],
+      litellm: [{ targets: [`127.0.0.1:${litellmExporterPort}`], labels: { exporter: 'litellm-exporter' } }],
     },
     logFile: join(dataDir, 'logs/prometheus.log'),
   });
@@ -222,6 +248,7 @@ async function main() {
       `    GPU exporter      ${gpuExporterUrl}/metrics`,
       `    container exp.    ${containerExporterUrl}/metrics   ${containerExporterUrl}/api/v1/containers`,
       `    vLLM exporter     ${vllmExporterUrl}/metrics   ${vllmExporterUrl}/api/v1/targets`,
+      `    LiteLLM exporter  ${litellmExporterUrl}/metrics   ${litellmExporterUrl}/api/v1/models`,
       `    Prometheus        ${prometheus.url}`,
       `    CPU busy (%)      ${prometheus.url}/graph?g0.expr=${encodeURIComponent(query)}&g0.tab=0`,
       `    logs              ${join(dataDir, 'logs')}`,
@@ -238,14 +265,14 @@ async function main() {
   say('waiting for the first scrape (up to one scrape interval) …');
   const up = await waitForQuery(
     prometheus.url,
-    'up{job=~"system|gpu|containers|vllm"} == 1',
-    (r) => r.length === 4,
+    'up{job=~"system|gpu|containers|vllm|litellm"} == 1',
+    (r) => r.length === 5,
     120_000,
   ).catch((err: unknown) => {
     say(`no successful scrape of every exporter yet: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   });
-  if (up) say('first scrape done: Prometheus sees the system, GPU, container and vLLM exporters as up');
+  if (up) say('first scrape done: Prometheus sees every exporter as up');
 }
 
 /** GPU exporter settings that point it at the simulator's nvidia-smi, /proc and Docker API. */

@@ -1,0 +1,153 @@
+import {
+  counter,
+  fetchExposition,
+  gauge,
+  SNAPSHOT_METRICS,
+  type BackgroundSnapshot,
+  type Collector,
+  type ErrorKind,
+  classifyError,
+  type Logger,
+} from '@llmmon/metrics-core';
+import type { Deployment, DeploymentHealth, Readiness } from '../proxy';
+import { TRAFFIC, traffic, type TrafficSamples } from '../traffic';
+
+/** What the background read of the admin API found. */
+export interface ProxyState {
+  readonly deployments: readonly Deployment[];
+  /** By deployment id; undefined when /health could not be read. */
+  readonly health: ReadonlyMap<string, DeploymentHealth> | undefined;
+  readonly readiness: Readiness | undefined;
+}
+
+const up = gauge(
+  'llmmon_litellm_up',
+  '1 when the last read of /model/info succeeded (the key is accepted), else 0.',
+);
+const ready = gauge(
+  'llmmon_litellm_ready',
+  "1 when the proxy's /health/readiness reports it connected, else 0.",
+);
+const info = gauge(
+  'llmmon_litellm_info',
+  "Always 1: the proxy's version and its database and cache status.",
+  ['version', 'db', 'cache'],
+);
+const D = ['model_group', 'model_id'] as const;
+const modelInfo = gauge(
+  'llmmon_litellm_model_info',
+  'Always 1: a deployment of a model group, with its model, type (chat, embedding, rerank, completion, other), provider and endpoint (no credentials).',
+  [...D, 'model', 'model_type', 'provider', 'endpoint'],
+);
+const contextTokens = gauge(
+  'llmmon_litellm_model_context_tokens',
+  'Context size of the deployment, in tokens.',
+  D,
+);
+const inputCost = gauge(
+  'llmmon_litellm_model_input_cost_usd_per_token',
+  'Price LiteLLM charges per input token, in USD.',
+  D,
+);
+const outputCost = gauge(
+  'llmmon_litellm_model_output_cost_usd_per_token',
+  'Price LiteLLM charges per output token, in USD.',
+  D,
+);
+const healthy = gauge(
+  'llmmon_litellm_deployment_healthy',
+  "1 when LiteLLM's /health reached the deployment, 0 when not (error_class: the exception class, never its text).",
+  [...D, 'endpoint', 'error_class'],
+);
+const metricsUp = gauge(
+  'llmmon_litellm_metrics_up',
+  "1 when the proxy's /metrics was read in this scrape (it needs LiteLLM's prometheus callback), else 0.",
+);
+const metricsErrors = counter(
+  'llmmon_litellm_metrics_errors_total',
+  "Failed reads of the proxy's /metrics, by kind.",
+  ['kind'],
+);
+
+export interface LitellmCollectorOptions {
+  readonly snapshot: BackgroundSnapshot<ProxyState>;
+  readonly metricsUrl: string;
+  readonly apiKey: string;
+  readonly timeoutMs: number;
+  readonly maxMetricsBytes: number;
+  readonly logger: Logger;
+  /** Receives each scrape's traffic (the JSON API computes rates from it). */
+  readonly onTraffic?: (t: readonly TrafficSamples[], atMs: number) => void;
+}
+
+/**
+ * The catalog and health from the background snapshot, and the traffic from the proxy's
+ * /metrics read on scrape (cut at the timeout, streamed, capped).
+ */
+export function litellmCollector(o: LitellmCollectorOptions): Collector {
+  const errors = new Map<ErrorKind, number>();
+  let failing: ErrorKind | undefined;
+  return {
+    name: 'litellm',
+    metrics: [
+      up,
+      ready,
+      info,
+      modelInfo,
+      contextTokens,
+      inputCost,
+      outputCost,
+      healthy,
+      metricsUp,
+      metricsErrors,
+      ...SNAPSHOT_METRICS,
+      ...TRAFFIC.map((t) => t.def),
+    ],
+    async collect(out, signal) {
+      o.snapshot.report(out);
+      const state = o.snapshot.current;
+      out.add(up, state.ok ? 1 : 0);
+      const s = state.value;
+      if (s?.readiness) {
+        out.add(ready, s.readiness.ready ? 1 : 0);
+        out.add(info, { version: s.readiness.version, db: s.readiness.db, cache: s.readiness.cache }, 1);
+      }
+      for (const d of s?.deployments ?? []) {
+        const l = { model_group: d.group, model_id: d.id };
+        out.add(
+          modelInfo,
+          { ...l, model: d.model, model_type: d.type, provider: d.provider, endpoint: d.endpoint },
+          1,
+        );
+        if (d.contextTokens !== undefined) out.add(contextTokens, l, d.contextTokens);
+        if (d.inputCostPerToken !== undefined) out.add(inputCost, l, d.inputCostPerToken);
+        if (d.outputCostPerToken !== undefined) out.add(outputCost, l, d.outputCostPerToken);
+        const h = s?.health?.get(d.id);
+        if (h) out.add(healthy, { ...l, endpoint: d.endpoint, error_class: h.errorClass }, h.healthy ? 1 : 0);
+      }
+      try {
+        const families = await fetchExposition(o.metricsUrl, {
+          timeoutMs: o.timeoutMs,
+          maxBytes: o.maxMetricsBytes,
+          signal,
+          headers: { authorization: `Bearer ${o.apiKey}` },
+        });
+        const t = traffic(families, s?.deployments ?? []);
+        for (const f of t) for (const sample of f.samples) out.addSample(f.def, sample);
+        out.add(metricsUp, 1);
+        o.onTraffic?.(t, Date.now());
+        if (failing) o.logger.info('LiteLLM /metrics readable again');
+        failing = undefined;
+      } catch (err) {
+        const kind = classifyError(err);
+        errors.set(kind, (errors.get(kind) ?? 0) + 1);
+        out.add(metricsUp, 0);
+        // One line when it starts failing (or fails differently), not one per scrape.
+        if (failing !== kind)
+          o.logger.warn({ kind, err: (err as Error).message }, 'LiteLLM /metrics unreadable');
+        failing = kind;
+      }
+      for (const [kind, n] of errors) out.add(metricsErrors, { kind }, n);
+    },
+  };
+}

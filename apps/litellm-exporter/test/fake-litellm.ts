@@ -1,0 +1,66 @@
+/** A stand-in LiteLLM proxy (it cannot run here) answering with the fixtures' bodies. */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+export const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+export const read = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+export const KEY = 'sk-fixture-master-key-0123';
+
+export interface FakeLitellmOptions {
+  readonly health?: string;
+  /** Transforms the /metrics fixture (e.g. into the old metric names). */
+  readonly metrics?: (text: string) => string;
+  /** Transforms the /model/info body (e.g. to put a key into api_base). */
+  readonly modelInfo?: (body: string) => string;
+}
+
+export async function startFakeLitellm(o: FakeLitellmOptions = {}) {
+  const server = createServer((req, res) => {
+    const authorized = req.headers.authorization === `Bearer ${KEY}`;
+    const send = (status: number, type: string, body: string) => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    };
+    switch (req.url) {
+      case '/model/info': {
+        if (!authorized) return send(401, 'application/json', '{"error":{"message":"Authentication Error"}}');
+        const body = read('litellm-model-info.json');
+        return send(200, 'application/json', o.modelInfo ? o.modelInfo(body) : body);
+      }
+      case '/health':
+        if (!authorized) return send(401, 'application/json', '{"error":{"message":"Authentication Error"}}');
+        return send(200, 'application/json', read(o.health ?? 'litellm-health.json'));
+      case '/health/readiness':
+        return send(200, 'application/json', read('litellm-health-readiness.json'));
+      case '/metrics': {
+        const text = read('litellm-metrics.txt');
+        return send(200, 'text/plain; version=0.0.4', o.metrics ? o.metrics(text) : text);
+      }
+      default:
+        return send(404, 'application/json', '{"detail":"Not Found"}');
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** The fixture as a LiteLLM before Aug 2025 wrote it: token counters without _metric, requests by model. */
+export function oldNames(text: string): string {
+  return text
+    .split('\n')
+    .filter(
+      (l) =>
+        !l.includes('litellm_proxy_total_requests_metric') && !l.includes('litellm_proxy_failed_requests'),
+    )
+    .join('\n')
+    .replace(/litellm_(input|output|total)_tokens_metric_(total|created)/g, 'litellm_$1_tokens_$2');
+}

@@ -1,0 +1,152 @@
+/**
+ * Integration: the built LiteLLM exporter reads the simulator's LiteLLM proxy (traffic flows
+ * client → LiteLLM → vLLM there, so both count the same tokens); a real Prometheus scrapes it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseExposition } from '@llmmon/metrics-core';
+import { scrape } from '@llmmon/metrics-core/testing';
+import {
+  freePort,
+  startProcess,
+  startPrometheus,
+  startSimulator,
+  waitForQuery,
+  type RunningPrometheus,
+  type RunningSimulator,
+} from '@llmmon/native-stack';
+
+const ROOT = join(__dirname, '../../..');
+const MAIN = join(ROOT, 'dist/apps/litellm-exporter/main.js');
+
+type Scrape = Awaited<ReturnType<typeof scrape>>;
+const byGroup = (r: Scrape, family: string) => {
+  const m = new Map<string, number>();
+  for (const s of r.families.get(family)?.samples ?? []) {
+    m.set(s.labels['model_group']!, (m.get(s.labels['model_group']!) ?? 0) + s.value);
+  }
+  return m;
+};
+
+describe('LiteLLM exporter on the simulated proxy', () => {
+  let sim: RunningSimulator;
+  let exporter: Awaited<ReturnType<typeof startProcess>>;
+  let prometheus: RunningPrometheus;
+  let url: string;
+  let port: number;
+  const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-litellm-'));
+  let t = Date.parse('2025-11-18T14:30:00Z');
+  const advance = (minutes: number) => {
+    t += minutes * 60_000;
+    return sim.put('/api/v1/clock', { mode: 'manual', time: new Date(t).toISOString() });
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(MAIN))
+      throw new Error('dist/apps/litellm-exporter is missing: run "npx nx build litellm-exporter"');
+    sim = await startSimulator({
+      root: ROOT,
+      dataDir: join(dataDir, 'sim'),
+      env: { SIM_CLOCK: 'manual', SIM_START_TIME: '2025-11-18T14:30:00Z' },
+    });
+    port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    exporter = await startProcess({
+      name: 'litellm-exporter',
+      command: MAIN,
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        SCRAPE_CACHE_SECONDS: '0',
+        LITELLM_URL: sim.upstreams.litellm.url,
+        LITELLM_API_KEY: 'sk-llmmon-simulator',
+      },
+      readyUrl: `${url}/ready`,
+    });
+    prometheus = await startPrometheus({
+      port: await freePort(),
+      dataDir: join(dataDir, 'prometheus'),
+      config: `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: litellm\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`,
+    });
+  });
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await exporter?.stop();
+    await sim?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('lists every model with its type, status and endpoint, and Prometheus sees it up', async () => {
+    const body = (await (await fetch(`${url}/api/v1/models`)).json()) as {
+      up: boolean;
+      models: { model_name: string; model: string; model_type: string; status: string; endpoint: string }[];
+    };
+    expect(body.up).toBe(true);
+    expect(body.models.map((m) => m.model).sort()).toEqual(
+      sim.upstreams.vllm.map((v) => `hosted_vllm/${v.model}`).sort(),
+    );
+    for (const m of body.models) {
+      expect(m.status).toBe('healthy');
+      expect(m.endpoint).toMatch(/^http:\/\/vllm-[a-z0-9]+:8000\/v1$/);
+    }
+    expect(body.models.find((m) => m.model.includes('e5-mistral'))!.model_type).toBe('embedding');
+    await waitForQuery(prometheus.url, 'llmmon_litellm_up', (r) => r[0]?.value[1] === '1');
+  });
+
+  it('counts per model group exactly the tokens the vLLM instances behind it processed', async () => {
+    expect((await advance(10)).status).toBe(200);
+    const r = await scrape(url);
+    const litellm = byGroup(r, 'llmmon_litellm_input_tokens_total');
+    const models = (
+      (await (await fetch(`${url}/api/v1/models`)).json()) as {
+        models: { model_name: string; model: string }[];
+      }
+    ).models;
+    for (const v of sim.upstreams.vllm) {
+      const text = await (await fetch(`${v.url}/metrics`)).text();
+      const prompt = parseExposition(text)
+        .get('vllm:prompt_tokens_total')!
+        .samples.reduce((a, s) => a + s.value, 0);
+      const group = models.find((m) => m.model === `hosted_vllm/${v.model}`)!.model_name;
+      expect(prompt).toBeGreaterThan(0);
+      expect(litellm.get(group)).toBe(prompt);
+    }
+  });
+
+  it('degraded: the error ratio rises above 5% for the models behind the proxy', async () => {
+    const before = await scrape(url);
+    expect(
+      (await sim.put('/api/v1/scenario', { scenario: 'degraded', settings: { error_rate: 0.08 } })).status,
+    ).toBe(200);
+    expect((await advance(30)).status).toBe(200);
+    const after = await scrape(url);
+    const d = (family: string) => {
+      const a = byGroup(after, family);
+      const b = byGroup(before, family);
+      return new Map([...a].map(([g, v]) => [g, v - (b.get(g) ?? 0)]));
+    };
+    const requests = d('llmmon_litellm_requests_total');
+    const failures = d('llmmon_litellm_request_failures_total');
+    const chat = [...requests].filter(([g, n]) => n > 100 && !g.includes('embed'));
+    expect(chat.length).toBeGreaterThan(0);
+    for (const [g, n] of chat) expect((failures.get(g) ?? 0) / n).toBeGreaterThan(0.05);
+    expect((await sim.put('/api/v1/scenario', { scenario: 'normal' })).status).toBe(200);
+  });
+});
+
+it.each([
+  [{}, 'LITELLM_API_KEY: must be set'],
+  [{ LITELLM_API_KEY: 'sk-x', LITELLM_URL: 'ftp://proxy' }, 'LITELLM_URL: expected an http(s) URL'],
+])('refuses %j with one line and exit 2', (env, message) => {
+  const r = spawnSync(MAIN, [], {
+    env: { PATH: process.env['PATH'], ...env, PORT: '0' },
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  expect(r.status).toBe(2);
+  expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
+});
