@@ -129,8 +129,9 @@ export function vllmCollector(o: VllmCollectorOptions): Collector {
         passThrough(out, passDefs, r);
       }
       // Instances gone from discovery are forgotten.
-      for (const c of [...errorCounts.keys()])
-        if (!list.some((i) => i.container === c)) errorCounts.delete(c);
+      const present = new Set(list.map((i) => i.container));
+      for (const c of [...errorCounts.keys()]) if (!present.has(c)) errorCounts.delete(c);
+      for (const c of [...failing.keys()]) if (!present.has(c)) failing.delete(c);
       o.onReadings?.(readings);
     },
   };
