@@ -14,10 +14,18 @@ export interface FakeLitellmOptions {
   readonly metrics?: (text: string) => string;
   /** Transforms the /model/info body (e.g. to put a key into api_base). */
   readonly modelInfo?: (body: string) => string;
+  /** Asked on every request: answer normally, with an HTML error page, or after 3 s. */
+  readonly fault?: () => 'html' | 'slow' | undefined;
 }
 
 export async function startFakeLitellm(o: FakeLitellmOptions = {}) {
   const server = createServer((req, res) => {
+    const fault = o.fault?.();
+    if (fault === 'html') {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      return res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+    }
+    if (fault === 'slow') return void setTimeout(() => res.writeHead(200).end('{}'), 3000).unref();
     const authorized = req.headers.authorization === `Bearer ${KEY}`;
     const send = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'content-type': type });
