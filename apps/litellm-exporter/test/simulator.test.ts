@@ -3,7 +3,7 @@
  * client → LiteLLM → vLLM there, so both count the same tokens); a real Prometheus scrapes it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExposition } from '@llmmon/metrics-core';
@@ -135,6 +135,56 @@ describe('LiteLLM exporter on the simulated proxy', () => {
     expect(chat.length).toBeGreaterThan(0);
     for (const [g, n] of chat) expect((failures.get(g) ?? 0) / n).toBeGreaterThan(0.05);
     expect((await sim.put('/api/v1/scenario', { scenario: 'normal' })).status).toBe(200);
+  });
+});
+
+describe('a key configured into api_base', () => {
+  const SECRET = 'sk-api-base-secret-7f3e9a';
+  const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-litellm-secret-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('never appears in /metrics, the JSON API or the logs', async () => {
+    const sim = await startSimulator({
+      root: ROOT,
+      dataDir: join(dataDir, 'sim'),
+      env: { SIM_CLOCK: 'manual', SIM_START_TIME: '2025-11-18T14:30:00Z', SIM_LITELLM_API_BASE_KEY: SECRET },
+    });
+    // Some traffic, so the proxy's metrics carry api_base labels too.
+    await sim.put('/api/v1/clock', { mode: 'manual', time: '2025-11-18T14:35:00Z' });
+    const port = await freePort();
+    const logFile = join(dataDir, 'exporter.log');
+    const exporter = await startProcess({
+      name: 'litellm-exporter',
+      command: MAIN,
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'debug',
+        SCRAPE_CACHE_SECONDS: '0',
+        LITELLM_URL: sim.upstreams.litellm.url,
+        LITELLM_API_KEY: 'sk-llmmon-simulator',
+      },
+      readyUrl: `http://127.0.0.1:${port}/ready`,
+      logFile,
+    });
+    try {
+      // The upstream really carries it, in the catalog, the health answer and its own metrics.
+      const auth = { authorization: 'Bearer sk-llmmon-simulator' };
+      for (const path of ['/model/info', '/health', '/metrics']) {
+        expect(
+          await (await fetch(`${sim.upstreams.litellm.url}${path}`, { headers: auth })).text(),
+        ).toContain(SECRET);
+      }
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toContain('llmmon_litellm_model_info{');
+      expect(metrics).toContain('llmmon_litellm_requests_total');
+      const api = await (await fetch(`http://127.0.0.1:${port}/api/v1/models`)).text();
+      expect(api).toContain('http://vllm-llama70b:8000/v1');
+      for (const text of [metrics, api, readFileSync(logFile, 'utf8')]) expect(text).not.toContain(SECRET);
+    } finally {
+      await exporter.stop();
+      await sim.stop();
+    }
   });
 });
 

@@ -52,6 +52,9 @@ export const configSchema = {
   SIM_LITELLM_MASTER_KEY: env.secret(
     'Master key the simulated LiteLLM proxy requires on /model/info and /health (default: sk-llmmon-simulator).',
   ),
+  SIM_LITELLM_API_BASE_KEY: env.secret(
+    'Mock only: a key the simulated proxy writes into every api_base (?api_key=…), to test that exporters never show it.',
+  ),
   SIM_LANGFUSE_PORT: env.port(
     'Port of the simulated Langfuse web/API (the real one listens on 3000); 0: ephemeral.',
     23300,

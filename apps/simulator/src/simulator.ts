@@ -101,6 +101,7 @@ export class Simulator {
       config.HOST,
       config.SIM_LITELLM_PORT,
       config.SIM_LITELLM_MASTER_KEY ?? 'sk-llmmon-simulator',
+      config.SIM_LITELLM_API_BASE_KEY,
     );
     this.langfuse = new LangfuseServer(
       this.world,

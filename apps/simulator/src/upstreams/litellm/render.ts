@@ -8,7 +8,9 @@ import { LITELLM_FAMILIES, type LitellmFamily } from './families';
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 /** LiteLLM's deployment id: a hash of its params. */
 export const modelId = (alias: string) => sha(`deployment:${alias}`);
-export const apiBase = (container: string) => `http://${container}:8000/v1`;
+/** A deployment's api_base; with `key`, carrying it as users sometimes configure (to test redaction). */
+export const apiBase = (container: string, key?: string) =>
+  `http://${container}:8000/v1${key ? `?api_key=${encodeURIComponent(key)}` : ''}`;
 
 /** All label values a series could need, for one model group and key; each family picks its own. */
 function labelsFor(

@@ -8,14 +8,14 @@ import { apiBase, modelId, renderLitellmMetrics } from './render';
 export const LITELLM_VERSION = '1.79.1';
 
 /** `GET /model/info`: every model group with its deployment, mode and prices. */
-export function modelInfo(w: World) {
+export function modelInfo(w: World, apiBaseKey?: string) {
   return {
     data: w.models.map(({ spec: v }) => {
       const t = structuredClone(MODEL_INFO_TEMPLATE) as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       const model = `hosted_vllm/${v.model}`;
       t['model_name'] = v.alias;
       Object.assign(t['litellm_params'], {
-        api_base: apiBase(v.container),
+        api_base: apiBase(v.container, apiBaseKey),
         model,
         input_cost_per_token: v.inputCostPerToken ?? null,
         output_cost_per_token: v.outputCostPerToken ?? null,
@@ -50,6 +50,8 @@ export class LitellmServer {
     private readonly host: string,
     private readonly port: number,
     private readonly masterKey: string,
+    /** Mock only: a key written into every api_base, as a careless config would. */
+    private readonly apiBaseKey?: string,
   ) {}
 
   async start(): Promise<void> {
@@ -89,7 +91,10 @@ export class LitellmServer {
       });
     }
     if (path === '/metrics') {
-      const text = renderLitellmMetrics(w);
+      let text = renderLitellmMetrics(w);
+      // The api_base labels carry the key too when one is configured, as the real proxy's would.
+      if (this.apiBaseKey)
+        text = text.replaceAll(':8000/v1"', `:8000/v1?api_key=${encodeURIComponent(this.apiBaseKey)}"`);
       res.writeHead(200, {
         'content-type': 'text/plain; version=0.0.4; charset=utf-8',
         'content-length': Buffer.byteLength(text),
@@ -108,13 +113,13 @@ export class LitellmServer {
           },
         });
       }
-      if (path === '/model/info') return json(res, 200, modelInfo(w));
+      if (path === '/model/info') return json(res, 200, modelInfo(w, this.apiBaseKey));
       const healthy: unknown[] = [];
       const unhealthy: unknown[] = [];
       for (const m of w.models) {
         const v = m.spec;
         const entry = {
-          api_base: apiBase(v.container),
+          api_base: apiBase(v.container, this.apiBaseKey),
           model: `hosted_vllm/${v.model}`,
           ...(v.kind === 'embedding' ? { mode: 'embedding' } : {}),
         };
