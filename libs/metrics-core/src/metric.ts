@@ -96,21 +96,19 @@ export class MetricSink {
   add(def: MetricDef, labelsOrValue: Labels | number, maybeValue?: number): void {
     const labels: Labels = typeof labelsOrValue === 'number' ? {} : labelsOrValue;
     const value = typeof labelsOrValue === 'number' ? labelsOrValue : (maybeValue as number);
-    let family = this.byName.get(def.name);
-    if (!family) {
-      family = { def, samples: [] };
-      this.byName.set(def.name, family);
-    } else if (family.def.type !== def.type) {
-      throw new Error(`metric ${def.name} emitted as both ${family.def.type} and ${def.type}`);
-    }
     if (def.type === 'counter' && !(value >= 0)) {
       throw new Error(`counter ${def.name} got ${value}; counters are never negative`);
     }
-    family.samples.push({ labels, value });
+    this.familyFor(def).samples.push({ labels, value });
   }
 
   /** A sample with its own name (histogram parts) or labels unknown in advance (pass-through). */
   addSample(def: MetricDef, sample: Sample): void {
+    this.familyFor(def).samples.push(sample);
+  }
+
+  /** The family of `def`, created on first use; one name never carries two types. */
+  private familyFor(def: MetricDef): Family {
     let family = this.byName.get(def.name);
     if (!family) {
       family = { def, samples: [] };
@@ -118,7 +116,7 @@ export class MetricSink {
     } else if (family.def.type !== def.type) {
       throw new Error(`metric ${def.name} emitted as both ${family.def.type} and ${def.type}`);
     }
-    family.samples.push(sample);
+    return family;
   }
 
   families(): Family[] {
