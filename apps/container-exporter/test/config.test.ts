@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { runWithConfig } from '@llmmon/metrics-core/testing';
 
 const MAIN = join(__dirname, '../../../dist/apps/container-exporter/main.js');
 
@@ -13,11 +13,7 @@ it.each([
   ],
   [{ STATS_CONCURRENCY: '0' }, 'STATS_CONCURRENCY: expected an integer between 1 and 64'],
 ])('refuses %j', (env, message) => {
-  const r = spawnSync(MAIN, [], {
-    env: { ...process.env, ...env, PORT: '0' },
-    encoding: 'utf8',
-    timeout: 10_000,
-  });
+  const r = runWithConfig(MAIN, env);
   expect(r.status).toBe(2);
-  expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
+  expect(r.stderr).toEqual([expect.stringContaining(message)]);
 });

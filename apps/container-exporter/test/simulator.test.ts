@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scrape } from '@llmmon/metrics-core/testing';
+import { sampleValue, scrape, scrapeUntil } from '@llmmon/metrics-core/testing';
 import {
   freePort,
   startProcess,
@@ -42,28 +42,11 @@ async function startExporter(dockerSocket: string, env: Record<string, string> =
   return { proc, port, url };
 }
 
-/** Scrapes until `check` holds (events reach the exporter asynchronously), or fails with the last scrape. */
-async function scrapeUntil(
-  url: string,
-  check: (r: Awaited<ReturnType<typeof scrape>>) => boolean,
-  what: string,
-) {
-  let r = await scrape(url);
-  for (let i = 0; i < 100 && !check(r); i++) {
-    await new Promise((res) => setTimeout(res, 100));
-    r = await scrape(url);
-  }
-  if (!check(r)) throw new Error(`timed out waiting for ${what}`);
-  return r;
-}
-
 type Scrape = Awaited<ReturnType<typeof scrape>>;
 const samples = (r: Scrape, family: string, name?: string) =>
   (r.families.get(family)?.samples ?? []).filter((s) => name === undefined || s.labels['name'] === name);
 const value = (r: Scrape, family: string, labels: Record<string, string> = {}) =>
-  (r.families.get(family)?.samples ?? []).find((s) =>
-    Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-  )?.value;
+  sampleValue(r.families, family, labels);
 
 describe('container exporter on the simulated server', () => {
   let sim: RunningSimulator;

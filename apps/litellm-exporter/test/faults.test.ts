@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { BackgroundSnapshot, parseExposition } from '@llmmon/metrics-core';
-import { renderCollector } from '@llmmon/metrics-core/testing';
+import { renderCollector, sampleValue } from '@llmmon/metrics-core/testing';
 import { litellmCollector, type ProxyState } from '../src/collectors/litellm';
 import { readProxy } from '../src/read';
 import { KEY, startFakeLitellm } from './fake-litellm';
@@ -23,9 +23,7 @@ function capturingLogger() {
 }
 
 const value = (text: string, family: string, labels: Record<string, string> = {}) =>
-  parseExposition(text)
-    .get(family)
-    ?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+  sampleValue(parseExposition(text), family, labels);
 
 async function setUp(key: string, fault: () => 'html' | 'slow' | undefined) {
   const fake = await startFakeLitellm({ fault });

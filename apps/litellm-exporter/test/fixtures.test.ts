@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { BackgroundSnapshot, parseExposition, silentLogger } from '@llmmon/metrics-core';
-import { GoldenFiles, renderCollector } from '@llmmon/metrics-core/testing';
+import { GoldenFiles, renderCollector, sampleValue } from '@llmmon/metrics-core/testing';
 import { litellmCollector, type ProxyState } from '../src/collectors/litellm';
 import { errorClassOf, parseModelInfo, safeEndpoint } from '../src/proxy';
 import { readProxy } from '../src/read';
@@ -46,10 +46,8 @@ async function scrapeOf(o: FakeLitellmOptions = {}, key = KEY): Promise<string> 
   }
 }
 
-const value = (text: string, family: string, labels: Record<string, string>) =>
-  parseExposition(text)
-    .get(family)
-    ?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+const value = (text: string, family: string, labels: Record<string, string> = {}) =>
+  sampleValue(parseExposition(text), family, labels);
 
 describe('the LiteLLM fixtures', () => {
   it('render the golden exposition: catalog, health, readiness, traffic per model group', async () => {

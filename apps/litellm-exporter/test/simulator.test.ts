@@ -2,12 +2,11 @@
  * Integration: the built LiteLLM exporter reads the simulator's LiteLLM proxy (traffic flows
  * client → LiteLLM → vLLM there, so both count the same tokens); a real Prometheus scrapes it.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExposition } from '@llmmon/metrics-core';
-import { scrape } from '@llmmon/metrics-core/testing';
+import { runWithConfig, scrape } from '@llmmon/metrics-core/testing';
 import {
   freePort,
   startProcess,
@@ -192,11 +191,7 @@ it.each([
   [{}, 'LITELLM_API_KEY: must be set'],
   [{ LITELLM_API_KEY: 'sk-x', LITELLM_URL: 'ftp://proxy' }, 'LITELLM_URL: expected an http(s) URL'],
 ])('refuses %j with one line and exit 2', (env, message) => {
-  const r = spawnSync(MAIN, [], {
-    env: { PATH: process.env['PATH'], ...env, PORT: '0' },
-    encoding: 'utf8',
-    timeout: 10_000,
-  });
+  const r = runWithConfig(MAIN, env);
   expect(r.status).toBe(2);
-  expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
+  expect(r.stderr).toEqual([expect.stringContaining(message)]);
 });

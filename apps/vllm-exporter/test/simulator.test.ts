@@ -3,11 +3,10 @@
  * versions) through its Docker API and reads each one's API server; a real Prometheus scrapes
  * it. Faults use stand-in vLLM servers given as static URLs.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scrape } from '@llmmon/metrics-core/testing';
+import { runWithConfig, sampleValue, scrape, scrapeUntil } from '@llmmon/metrics-core/testing';
 import {
   freePort,
   queryPrometheus,
@@ -39,18 +38,7 @@ async function startExporter(env: Record<string, string>) {
 
 type Scrape = Awaited<ReturnType<typeof scrape>>;
 const value = (r: Scrape, family: string, labels: Record<string, string>) =>
-  r.families.get(family)?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))
-    ?.value;
-
-async function scrapeUntil(url: string, check: (r: Scrape) => boolean, what: string): Promise<Scrape> {
-  let r = await scrape(url);
-  for (let i = 0; i < 100 && !check(r); i++) {
-    await new Promise((res) => setTimeout(res, 100));
-    r = await scrape(url);
-  }
-  if (!check(r)) throw new Error(`timed out waiting for ${what}`);
-  return r;
-}
+  sampleValue(r.families, family, labels);
 
 describe('vLLM exporter on the simulated server', () => {
   let sim: RunningSimulator;
@@ -209,11 +197,7 @@ it.each([
   [{ VLLM_TIMEOUT_SECONDS: '9' }, 'VLLM_TIMEOUT_SECONDS: must be below COLLECTOR_TIMEOUT_SECONDS (8)'],
   [{ VLLM_IMAGE_PATTERN: '(' }, 'VLLM_IMAGE_PATTERN: expected a valid regular expression'],
 ])('refuses %j with one line and exit 2', (env, message) => {
-  const r = spawnSync(MAIN, [], {
-    env: { ...process.env, ...env, PORT: '0' },
-    encoding: 'utf8',
-    timeout: 10_000,
-  });
+  const r = runWithConfig(MAIN, env);
   expect(r.status).toBe(2);
-  expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
+  expect(r.stderr).toEqual([expect.stringContaining(message)]);
 });

@@ -2,6 +2,7 @@
  * Helpers for exporter tests: start an exporter on an ephemeral loopback port, scrape and parse
  * it, render one collector, and compare with golden files (UPDATE_GOLDEN=1 rewrites them).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -232,4 +233,51 @@ export function metricCatalog(
     return [normalizeTable(expected), normalizeTable(expected)];
   }
   return [normalizeTable(doc.slice(from, to + end.length)), normalizeTable(expected)];
+}
+
+/** The value of the first sample of `family` whose labels include all of `labels`. */
+export function sampleValue(
+  families: ReadonlyMap<string, ParsedFamily>,
+  family: string,
+  labels: Record<string, string> = {},
+): number | undefined {
+  return families
+    .get(family)
+    ?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+}
+
+/**
+ * Scrapes until `check` holds (Docker events and background reads reach an exporter a moment
+ * later), polling every 100 ms; throws naming `what` when it never does.
+ */
+export async function scrapeUntil(
+  url: string,
+  check: (r: ScrapeResult) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<ScrapeResult> {
+  const deadline = Date.now() + timeoutMs;
+  let r = await scrape(url);
+  while (!check(r)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, 100));
+    r = await scrape(url);
+  }
+  return r;
+}
+
+/**
+ * Runs a built exporter with `env` (and PATH), expecting it to refuse its configuration:
+ * returns its exit status and stderr lines (the contract: one line naming the variable, exit 2).
+ */
+export function runWithConfig(
+  main: string,
+  env: Record<string, string>,
+): { status: number | null; stderr: string[] } {
+  const r = spawnSync(main, [], {
+    env: { PATH: process.env['PATH'], ...env, PORT: '0' },
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  return { status: r.status, stderr: r.stderr.trim().split('\n') };
 }
