@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { Instance } from './discovery';
 import type { Reading } from './read';
 
-const gpuLabel = (g: readonly string[] | 'all') => (g === 'all' ? 'all' : g.join(','));
+import { gpuLabel } from '@llmmon/docker';
 
 /**
  * `GET /api/v1/targets`: the instances in Prometheus' http_sd format, so Prometheus can also

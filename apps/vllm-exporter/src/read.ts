@@ -1,6 +1,5 @@
 import {
   classifyError,
-  ClassifiedError,
   errorMessage,
   fetchExposition,
   fetchJson,
@@ -124,7 +123,7 @@ export async function readInstance(
     families: metrics.status === 'fulfilled' ? metrics.value : undefined,
     error: failure
       ? {
-          kind: failure instanceof ClassifiedError ? failure.kind : classifyError(failure),
+          kind: classifyError(failure),
           message: errorMessage(failure),
         }
       : undefined,

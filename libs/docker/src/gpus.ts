@@ -42,3 +42,8 @@ export function assignedGpus(inspect: GpuRequestFields): string[] | 'all' {
   }
   return [];
 }
+
+/** Assigned GPUs as a label value: "0,1", "all", or "" for none. */
+export function gpuLabel(gpus: readonly string[] | 'all'): string {
+  return gpus === 'all' ? 'all' : gpus.join(',');
+}

@@ -1,5 +1,5 @@
 export { containerIdFromCgroup, containerIdOfPid } from './cgroup';
-export { assignedGpus, type GpuRequestFields } from './gpus';
+export { assignedGpus, gpuLabel, type GpuRequestFields } from './gpus';
 export {
   ContainerDirectory,
   imageVersion,

@@ -1,5 +1,5 @@
 import { counter, gauge, type Collector } from '@llmmon/metrics-core';
-import type { ContainerInfo } from '@llmmon/docker';
+import { gpuLabel, type ContainerInfo } from '@llmmon/docker';
 import { labelName } from '../config';
 import { CONTAINER_LABELS as L, containerLabels, dockerTimeSeconds, type ContainerList } from './labels';
 
@@ -110,7 +110,11 @@ export function containerCollector(
       for (const c of containers.list()) {
         const l = containerLabels(c);
         const gpus = c.gpus === 'all' ? ['all'] : c.gpus;
-        out.add(info, { ...l, image_version: c.imageVersion, gpus: gpus.join(','), mock: String(c.mock) }, 1);
+        out.add(
+          info,
+          { ...l, image_version: c.imageVersion, gpus: gpuLabel(c.gpus), mock: String(c.mock) },
+          1,
+        );
         const n = { name: c.name };
         for (const s of STATES) out.add(state, { name: c.name, state: s }, c.state === s ? 1 : 0);
         for (const h of HEALTH) out.add(health, { name: c.name, status: h }, c.health === h ? 1 : 0);

@@ -9,6 +9,7 @@ import {
   type MetricDef,
   type MetricSink,
 } from '@llmmon/metrics-core';
+import { gpuLabel } from '@llmmon/docker';
 import type { Instance } from '../discovery';
 import { knownVersion, NORMALIZED, normalize } from '../normalize';
 import { IdentityCache, readInstance, STATES, type ReadOptions, type Reading } from '../read';
@@ -54,8 +55,6 @@ export interface VllmCollectorOptions extends ReadOptions {
   /** Receives each scrape's readings (the JSON API shows the latest). */
   readonly onReadings?: (readings: readonly Reading[]) => void;
 }
-
-const gpuLabel = (g: readonly string[] | 'all') => (g === 'all' ? 'all' : g.join(','));
 
 /**
  * Every instance read on scrape, all at once, each call with its own timeout: a hung or
