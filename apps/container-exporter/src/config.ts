@@ -5,19 +5,12 @@ import {
   validateExporterConfig,
   type ConfigOf,
 } from '@llmmon/metrics-core';
-import { parseDockerHost } from '@llmmon/docker';
+import { dockerConfigSchema } from '@llmmon/docker';
 
 /** Every variable the container exporter reads. */
 export const configSchema = {
   ...exporterConfigSchema({ port: 8080 }),
-  DOCKER_HOST: env.string(
-    'Docker Engine API (read-only use): unix:///path/docker.sock, tcp://host:port or http://host:port.',
-    'unix:///var/run/docker.sock',
-  ),
-  DOCKER_TIMEOUT_SECONDS: env.seconds('Timeout of each Docker list and inspect call.', 5, {
-    min: 0.1,
-    max: 60,
-  }),
+  ...dockerConfigSchema,
   DOCKER_RECONNECT_MAX_SECONDS: env.seconds(
     'Longest wait between reconnects while Docker is unreachable (the wait doubles from 0.5 s).',
     30,
@@ -43,11 +36,6 @@ export const labelName = (key: string) => `container_label_${key.replace(/[^a-zA
 /** Checks that cannot be expressed per variable. */
 export function validate(c: ContainerExporterConfig): void {
   validateExporterConfig(c);
-  try {
-    parseDockerHost(c.DOCKER_HOST);
-  } catch (err) {
-    throw new ConfigError('DOCKER_HOST', (err as Error).message);
-  }
   if (c.STATS_TIMEOUT_SECONDS >= c.COLLECTOR_TIMEOUT_SECONDS) {
     throw new ConfigError(
       'STATS_TIMEOUT_SECONDS',

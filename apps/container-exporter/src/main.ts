@@ -1,5 +1,5 @@
 import { createLogger, loadConfigOrExit, redactConfig, runExporter } from '@llmmon/metrics-core';
-import { ContainerDirectory, dockerClients, parseDockerHost } from '@llmmon/docker';
+import { ContainerDirectory, dockerAddress, dockerClients } from '@llmmon/docker';
 import type { DockerStats } from './stats';
 import { apiRoutes } from './api';
 import { containerCollector } from './collectors/containers';
@@ -15,10 +15,7 @@ function main(): void {
   const logger = createLogger('container-exporter', config.LOG_LEVEL);
   logger.info({ config: redactConfig(configSchema, config) }, 'starting');
 
-  const { docker, events } = dockerClients(
-    parseDockerHost(config.DOCKER_HOST),
-    config.DOCKER_TIMEOUT_SECONDS * 1000,
-  );
+  const { docker, events } = dockerClients(config.DOCKER_HOST, config.DOCKER_TIMEOUT_SECONDS * 1000);
   const directory = new ContainerDirectory({
     docker,
     events,
@@ -53,7 +50,7 @@ function main(): void {
     readiness: async () =>
       directory.connected
         ? { ready: true }
-        : { ready: false, detail: `Docker at ${config.DOCKER_HOST} is not reachable` },
+        : { ready: false, detail: `Docker at ${dockerAddress(config.DOCKER_HOST)} is not reachable` },
     routes: (router) => apiRoutes(router, directory, () => directory.connected),
   });
 }

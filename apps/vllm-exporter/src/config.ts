@@ -5,20 +5,13 @@ import {
   validateExporterConfig,
   type ConfigOf,
 } from '@llmmon/metrics-core';
-import { parseDockerHost } from '@llmmon/docker';
+import { dockerConfigSchema } from '@llmmon/docker';
 
 /** Every variable the vLLM exporter reads. */
 export const configSchema = {
   ...exporterConfigSchema({ port: 9902, timeoutSeconds: 8 }),
   DOCKER_ENABLED: env.bool('Discover vLLM containers through the Docker API.', true),
-  DOCKER_HOST: env.string(
-    'Docker Engine API (read-only use): unix:///path/docker.sock, tcp://host:port or http://host:port.',
-    'unix:///var/run/docker.sock',
-  ),
-  DOCKER_TIMEOUT_SECONDS: env.seconds('Timeout of each Docker list and inspect call.', 5, {
-    min: 0.1,
-    max: 60,
-  }),
+  ...dockerConfigSchema,
   VLLM_IMAGE_PATTERN: env.regex(
     'Containers whose image matches are vLLM instances (as are those labelled vllm=true).',
     'vllm',
@@ -62,13 +55,6 @@ export type VllmExporterConfig = ConfigOf<typeof configSchema>;
 /** Checks that cannot be expressed per variable. */
 export function validate(c: VllmExporterConfig): void {
   validateExporterConfig(c);
-  if (c.DOCKER_ENABLED) {
-    try {
-      parseDockerHost(c.DOCKER_HOST);
-    } catch (err) {
-      throw new ConfigError('DOCKER_HOST', (err as Error).message);
-    }
-  }
   for (const url of c.VLLM_URLS) {
     let u: URL | undefined;
     try {

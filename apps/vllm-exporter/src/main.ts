@@ -1,5 +1,5 @@
 import { createLogger, loadConfigOrExit, redactConfig, runExporter } from '@llmmon/metrics-core';
-import { ContainerDirectory, dockerClients, parseDockerHost } from '@llmmon/docker';
+import { ContainerDirectory, dockerAddress, dockerClients } from '@llmmon/docker';
 import { apiRoutes } from './api';
 import { vllmCollector } from './collectors/vllm';
 import { configSchema, validate } from './config';
@@ -15,10 +15,7 @@ function main(): void {
 
   let directory: ContainerDirectory | undefined;
   if (config.DOCKER_ENABLED) {
-    const { docker, events } = dockerClients(
-      parseDockerHost(config.DOCKER_HOST),
-      config.DOCKER_TIMEOUT_SECONDS * 1000,
-    );
+    const { docker, events } = dockerClients(config.DOCKER_HOST, config.DOCKER_TIMEOUT_SECONDS * 1000);
     directory = new ContainerDirectory({ docker, events, logger });
     // Never rejects: while Docker is unreachable only the static URLs are read.
     directory.startInBackground();
@@ -56,7 +53,7 @@ function main(): void {
     readiness: async () =>
       !directory || directory.connected
         ? { ready: true }
-        : { ready: false, detail: `Docker at ${config.DOCKER_HOST} is not reachable` },
+        : { ready: false, detail: `Docker at ${dockerAddress(config.DOCKER_HOST)} is not reachable` },
     routes: (router) => apiRoutes(router, { instances, latest: () => latest }),
   });
 }

@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import { env } from '@llmmon/metrics-core';
 
 /** Where the Docker Engine API answers, from a DOCKER_HOST value. */
 export type DockerEndpoint =
@@ -23,6 +24,24 @@ export function parseDockerHost(raw: string): DockerEndpoint {
   }
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port, protocol: 'http' };
 }
+
+/** The endpoint as DOCKER_HOST writes it, for logs and readiness details. */
+export function dockerAddress(e: DockerEndpoint): string {
+  return 'socketPath' in e ? `unix://${e.socketPath}` : `tcp://${e.host}:${e.port}`;
+}
+
+/** The Docker variables of every exporter that reads the Docker API: parsed at start-up. */
+export const dockerConfigSchema = {
+  DOCKER_HOST: env.parsed(
+    'Docker Engine API (read-only use): unix:///path/docker.sock, tcp://host:port or http://host:port.',
+    'unix:///var/run/docker.sock',
+    parseDockerHost,
+  ),
+  DOCKER_TIMEOUT_SECONDS: env.seconds('Timeout of each Docker list and inspect call.', 5, {
+    min: 0.1,
+    max: 60,
+  }),
+};
 
 /**
  * Two clients for one endpoint: calls with a timeout, and one without for the event stream,

@@ -7,4 +7,10 @@ export {
   type ContainerInfo,
   type DirectoryOptions,
 } from './directory';
-export { dockerClients, parseDockerHost, type DockerEndpoint } from './host';
+export {
+  dockerAddress,
+  dockerClients,
+  dockerConfigSchema,
+  parseDockerHost,
+  type DockerEndpoint,
+} from './host';

@@ -121,6 +121,9 @@ export const env = {
       },
       { defaultText: def },
     ),
+  /** A value `parse` makes of the text (it throws an Error saying what is expected); `def` is text too. */
+  parsed: <T>(description: string, def: string, parse: (raw: string) => T) =>
+    spec<T>(description, parse(def), parse, { defaultText: def }),
   url: (description: string, def?: string) =>
     spec(description, def, (raw) => {
       let u: URL;
