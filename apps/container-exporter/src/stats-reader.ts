@@ -1,4 +1,4 @@
-import { classifyError, errorMessage, type ErrorKind, type Logger } from '@llmmon/metrics-core';
+import { FailureLog, type ErrorKind, type Logger } from '@llmmon/metrics-core';
 import { resourceUsage, type DockerStats, type ResourceUsage } from './stats';
 
 /** Fetches one container's stats; rejects on error, honours the signal. */
@@ -19,10 +19,19 @@ export interface StatsReaderOptions {
  * recovers, not on every scrape.
  */
 export class StatsReader {
-  readonly errors = new Map<ErrorKind, number>();
-  private readonly failing = new Set<string>();
+  private readonly failures: FailureLog;
 
-  constructor(private readonly opts: StatsReaderOptions) {}
+  constructor(private readonly opts: StatsReaderOptions) {
+    this.failures = new FailureLog(opts.logger, {
+      failing: 'container stats failed; its resource series are absent until they answer',
+      recovered: 'container stats answer again',
+    });
+  }
+
+  /** Failed stats calls by kind since start. */
+  get errors(): ReadonlyMap<ErrorKind, number> {
+    return this.failures.totals;
+  }
 
   async read(
     containers: readonly { id: string; name: string }[],
@@ -38,33 +47,16 @@ export class StatsReader {
             AbortSignal.any([signal, AbortSignal.timeout(this.opts.timeoutMs)]),
           );
           out.set(c.id, resourceUsage(stats));
-          if (this.failing.delete(c.id)) {
-            this.opts.logger.info({ container: c.name }, 'container stats answer again');
-          }
+          this.failures.succeeded(c.id, { container: c.name });
         } catch (err) {
-          this.failed(c, err);
+          // Stopped or removed between the list and the call: not a failure of anything.
+          const status = (err as { statusCode?: number }).statusCode;
+          if (status !== 404 && status !== 409) this.failures.failed(c.id, err, { container: c.name });
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, queue.length) }, worker));
-    // Containers gone from the list are forgotten, so the set stays as small as the host.
-    const present = new Set(containers.map((c) => c.id));
-    for (const id of this.failing) if (!present.has(id)) this.failing.delete(id);
+    this.failures.retain(new Set(containers.map((c) => c.id)));
     return out;
-  }
-
-  private failed(c: { id: string; name: string }, err: unknown): void {
-    // Stopped or removed between the list and the call: not a failure of anything.
-    const status = (err as { statusCode?: number }).statusCode;
-    if (status === 404 || status === 409) return;
-    const kind = classifyError(err);
-    this.errors.set(kind, (this.errors.get(kind) ?? 0) + 1);
-    if (!this.failing.has(c.id)) {
-      this.failing.add(c.id);
-      this.opts.logger.warn(
-        { container: c.name, kind, err: errorMessage(err) },
-        'container stats failed; its resource series are absent until they answer',
-      );
-    }
   }
 }

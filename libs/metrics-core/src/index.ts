@@ -66,6 +66,7 @@ export {
   type ParserLimits,
 } from './exposition';
 export { SelfMetrics } from './self-metrics';
+export { FailureLog } from './failures';
 export {
   BackgroundSnapshot,
   SNAPSHOT_METRICS,

@@ -5,8 +5,7 @@ import {
   SNAPSHOT_METRICS,
   type BackgroundSnapshot,
   type Collector,
-  type ErrorKind,
-  classifyError,
+  FailureLog,
   type Logger,
 } from '@llmmon/metrics-core';
 import type { Deployment, DeploymentHealth, Readiness } from '../proxy';
@@ -85,8 +84,10 @@ export interface LitellmCollectorOptions {
  * /metrics read on scrape (cut at the timeout, streamed, capped).
  */
 export function litellmCollector(o: LitellmCollectorOptions): Collector {
-  const errors = new Map<ErrorKind, number>();
-  let failing: ErrorKind | undefined;
+  const failures = new FailureLog(o.logger, {
+    failing: 'LiteLLM /metrics unreadable',
+    recovered: 'LiteLLM /metrics readable again',
+  });
   return {
     name: 'litellm',
     metrics: [
@@ -136,18 +137,12 @@ export function litellmCollector(o: LitellmCollectorOptions): Collector {
         for (const f of t) for (const sample of f.samples) out.addSample(f.def, sample);
         out.add(metricsUp, 1);
         o.onTraffic?.(t, Date.now());
-        if (failing) o.logger.info('LiteLLM /metrics readable again');
-        failing = undefined;
+        failures.succeeded('metrics');
       } catch (err) {
-        const kind = classifyError(err);
-        errors.set(kind, (errors.get(kind) ?? 0) + 1);
+        failures.failed('metrics', err);
         out.add(metricsUp, 0);
-        // One line when it starts failing (or fails differently), not one per scrape.
-        if (failing !== kind)
-          o.logger.warn({ kind, err: (err as Error).message }, 'LiteLLM /metrics unreadable');
-        failing = kind;
       }
-      for (const [kind, n] of errors) out.add(metricsErrors, { kind }, n);
+      for (const [kind, n] of failures.totals) out.add(metricsErrors, { kind }, n);
     },
   };
 }

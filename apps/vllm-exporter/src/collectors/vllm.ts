@@ -1,10 +1,11 @@
 import {
+  ClassifiedError,
   counter,
+  FailureLog,
   ERROR_KINDS,
   gauge,
   passthrough,
   type Collector,
-  type ErrorKind,
   type Logger,
   type MetricDef,
   type MetricSink,
@@ -63,23 +64,17 @@ export interface VllmCollectorOptions extends ReadOptions {
  * vllm_version and gpus added (an upstream label of the same name becomes exported_<name>).
  */
 export function vllmCollector(o: VllmCollectorOptions): Collector {
-  const errorCounts = new Map<string, Map<ErrorKind, number>>();
-  const failing = new Map<string, string>();
+  const failures = new FailureLog(o.logger, {
+    failing: 'vLLM instance unreadable',
+    recovered: 'vLLM instance readable again',
+  });
   const identities = new IdentityCache();
-  // One log line when an instance starts failing and one when it recovers, not one per scrape.
   const track = (r: Reading) => {
     const c = r.instance.container;
-    if (r.error && r.instance.state !== 'restarting') {
-      const counts = errorCounts.get(c) ?? new Map<ErrorKind, number>();
-      counts.set(r.error.kind, (counts.get(r.error.kind) ?? 0) + 1);
-      errorCounts.set(c, counts);
-      if (failing.get(c) !== r.error.kind) {
-        failing.set(c, r.error.kind);
-        o.logger.warn({ container: c, kind: r.error.kind, err: r.error.message }, 'vLLM instance unreadable');
-      }
-    } else if (!r.error && failing.delete(c)) {
-      o.logger.info({ container: c }, 'vLLM instance readable again');
-    }
+    if (!r.error) failures.succeeded(c, { container: c });
+    // A restarting container is reported failed by its state, not as an error of ours.
+    else if (r.instance.state !== 'restarting')
+      failures.failed(c, new ClassifiedError(r.error.kind, r.error.message), { container: c });
   };
 
   return {
@@ -120,7 +115,7 @@ export function vllmCollector(o: VllmCollectorOptions): Collector {
         track(r);
         // Every kind from 0, so rate() sees the first failure.
         for (const kind of ERROR_KINDS)
-          out.add(errors, { container: c, kind }, errorCounts.get(c)?.get(kind) ?? 0);
+          out.add(errors, { container: c, kind }, failures.countsOf(c).get(kind) ?? 0);
         if (!r.families) continue;
         for (const n of normalize(r.families, { container: c, model: r.model })) {
           for (const s of n.samples) out.addSample(n.def, s);
@@ -128,9 +123,7 @@ export function vllmCollector(o: VllmCollectorOptions): Collector {
         passThrough(out, passDefs, r);
       }
       // Instances gone from discovery are forgotten.
-      const present = new Set(list.map((i) => i.container));
-      for (const c of [...errorCounts.keys()]) if (!present.has(c)) errorCounts.delete(c);
-      for (const c of [...failing.keys()]) if (!present.has(c)) failing.delete(c);
+      failures.retain(new Set(list.map((i) => i.container)));
       o.onReadings?.(readings);
     },
   };
