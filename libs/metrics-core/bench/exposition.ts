@@ -3,20 +3,11 @@
  * and LiteLLM fixtures, ours against parse-prometheus-text-format (the common npm parser) in
  * the same run. Target: at least 3x its throughput.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { parseExposition } from '../src';
+import { readFixture, UPSTREAM_FIXTURES } from '../test/upstream-fixtures';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures');
-const texts = [
-  'vllm-metrics-v0.6.txt',
-  'vllm-metrics-v0.11.txt',
-  ...readdirSync(join(FIXTURES, 'vllm-v0.11-other-containers'))
-    .filter((f) => f.endsWith('.txt'))
-    .map((f) => `vllm-v0.11-other-containers/${f}`),
-  'litellm-metrics.txt',
-].map((f) => readFileSync(join(FIXTURES, f), 'utf8'));
+const texts = UPSTREAM_FIXTURES.map(readFixture);
 const bytes = texts.reduce((a, t) => a + Buffer.byteLength(t), 0);
 
 /** MB/s over `seconds` of repeated passes over every fixture, after a warm-up. */

@@ -2,8 +2,6 @@
  * The exposition parser on what upstreams really send (the vLLM V0 and V1 and LiteLLM
  * fixtures), on malformed and hostile input, and under a bounded fuzz run.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import {
   ClassifiedError,
@@ -15,17 +13,7 @@ import {
   seriesKey,
   type ParsedFamily,
 } from '../src';
-
-const FIXTURES = join(__dirname, '../../../../shared/fixtures');
-const UPSTREAM = [
-  'vllm-metrics-v0.6.txt',
-  'vllm-metrics-v0.11.txt',
-  ...readdirSync(join(FIXTURES, 'vllm-v0.11-other-containers'))
-    .filter((f) => f.endsWith('.txt'))
-    .map((f) => `vllm-v0.11-other-containers/${f}`),
-  'litellm-metrics.txt',
-];
-const read = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+import { readFixture, UPSTREAM_FIXTURES } from './upstream-fixtures';
 
 /** Every sample as "series value", comparable across renderings (NaN written as NaN). */
 const series = (families: Map<string, ParsedFamily>) =>
@@ -38,8 +26,8 @@ function parseInChunks(text: string, size: number) {
   return p.end();
 }
 
-describe.each(UPSTREAM)('%s', (name) => {
-  const text = read(name);
+describe.each(UPSTREAM_FIXTURES)('%s', (name) => {
+  const text = readFixture(name);
 
   it('parses every sample line, in any chunking, and round-trips through the renderer', () => {
     const lines = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
@@ -67,10 +55,10 @@ describe('prometheus_client output', () => {
   });
 
   it('keeps _created as its own gauge family, and V0 multiprocess output without it', () => {
-    const v11 = parseExposition(read('vllm-metrics-v0.11.txt'));
+    const v11 = parseExposition(readFixture('vllm-metrics-v0.11.txt'));
     expect(v11.get('http_requests_created')!.type).toBe('gauge');
     expect(v11.get('process_virtual_memory_bytes')!.samples[0]!.value).toBe(138123597824);
-    const v06 = parseExposition(read('vllm-metrics-v0.6.txt'));
+    const v06 = parseExposition(readFixture('vllm-metrics-v0.6.txt'));
     expect([...v06.keys()].some((k) => k.endsWith('_created'))).toBe(false);
     const hist = [...v06.values()].find((f) => f.type === 'histogram')!;
     expect(hist.samples.some((s) => s.name.endsWith('_bucket') && s.labels['le'] === '+Inf')).toBe(true);
@@ -78,7 +66,7 @@ describe('prometheus_client output', () => {
 });
 
 describe('malformed input is a ParseError for that body, never a crash', () => {
-  const good = read('vllm-metrics-v0.11.txt');
+  const good = readFixture('vllm-metrics-v0.11.txt');
   const reject = (text: string, pattern: RegExp, parser = new ExpositionParser()) => {
     let error: unknown;
     try {
@@ -167,7 +155,7 @@ describe('fuzz (bounded)', () => {
   });
 
   it('mutated real lines: returns or throws a classified error, nothing else', () => {
-    const lines = read('vllm-metrics-v0.11.txt').split('\n').slice(0, 200);
+    const lines = readFixture('vllm-metrics-v0.11.txt').split('\n').slice(0, 200);
     fc.assert(
       fc.property(fc.constantFrom(...lines), fc.nat(200), fc.string({ maxLength: 4 }), (line, at, insert) => {
         const mutated = `${line.slice(0, at)}${insert}${line.slice(at + insert.length)}\n`;
