@@ -16,13 +16,14 @@ async function isListening(port: number): Promise<boolean> {
   }
 }
 
-it('runs the simulator, the system, GPU, container, vLLM and LiteLLM exporters on the simulated server and Prometheus, answers PromQL, and stops cleanly on SIGINT', async () => {
+it('runs the simulator, the system, GPU, container, vLLM, LiteLLM and Langfuse exporters on the simulated server and Prometheus, answers PromQL, and stops cleanly on SIGINT', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-demo-'));
   const exporterPort = await freePort();
   const gpuExporterPort = await freePort();
   const containerExporterPort = await freePort();
   const vllmExporterPort = await freePort();
   const litellmExporterPort = await freePort();
+  const langfuseExporterPort = await freePort();
   const prometheusPort = await freePort();
   const simulatorPort = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts'], {
@@ -34,6 +35,7 @@ it('runs the simulator, the system, GPU, container, vLLM and LiteLLM exporters o
       CONTAINER_EXPORTER_PORT: String(containerExporterPort),
       VLLM_EXPORTER_PORT: String(vllmExporterPort),
       LITELLM_EXPORTER_PORT: String(litellmExporterPort),
+      LANGFUSE_EXPORTER_PORT: String(langfuseExporterPort),
       PROMETHEUS_PORT: String(prometheusPort),
       SIMULATOR_PORT: String(simulatorPort),
       DEMO_ADMIN_TOKEN: 'demo-test-token-123456',
@@ -79,6 +81,8 @@ it('runs the simulator, the system, GPU, container, vLLM and LiteLLM exporters o
     expect(instances[0]!.value[1]).toBe('5');
     const groups = await queryPrometheus(prom, 'count(llmmon_litellm_model_info{job="litellm"})');
     expect(groups[0]!.value[1]).toBe('5');
+    const langfuse = await queryPrometheus(prom, 'llmmon_langfuse_up{job="langfuse"}');
+    expect(langfuse[0]!.value[1]).toBe('1');
     const models = await queryPrometheus(prom, 'count(llmmon_gpu_info{mock="true",name=~".*H200.*"})');
     expect(models[0]!.value[1]).toBe('8');
 
@@ -98,6 +102,7 @@ it('runs the simulator, the system, GPU, container, vLLM and LiteLLM exporters o
     expect(await isListening(containerExporterPort)).toBe(false);
     expect(await isListening(vllmExporterPort)).toBe(false);
     expect(await isListening(litellmExporterPort)).toBe(false);
+    expect(await isListening(langfuseExporterPort)).toBe(false);
     expect(await isListening(simulatorPort)).toBe(false);
     expect(await isListening(prometheusPort)).toBe(false);
   } finally {

@@ -1,11 +1,12 @@
 /**
  * `npm run demo`: the llmmon stack as native processes on this machine (no Docker): the
- * simulator (a digital twin of an 8x H200 server), the system, GPU, container, vLLM and
- * LiteLLM exporters reading the simulated server (or this machine with DEMO_HOST_SOURCE=real), and a real Prometheus
+ * simulator (a digital twin of an 8x H200 server), the system, GPU, container, vLLM, LiteLLM
+ * and Langfuse exporters reading the simulated server (or this machine with DEMO_HOST_SOURCE=real), and a real Prometheus
  * scraping them. Ctrl-C stops everything.
  *
  * Environment: SIMULATOR_PORT (23100), SYSTEM_EXPORTER_PORT (9100), GPU_EXPORTER_PORT (9445),
  * CONTAINER_EXPORTER_PORT (8080), VLLM_EXPORTER_PORT (9902), LITELLM_EXPORTER_PORT (9901),
+ * LANGFUSE_EXPORTER_PORT (9903),
  * PROMETHEUS_PORT (23001),
  * DEMO_DATA_DIR (.demo), DEMO_HOST_SOURCE (simulated | real), DEMO_ADMIN_TOKEN (the
  * simulator's control token; a random one by default), PROMETHEUS_SCRAPE_INTERVAL (30s).
@@ -35,6 +36,7 @@ const demoConfigSchema = {
   CONTAINER_EXPORTER_PORT: port('the container exporter', 8080),
   VLLM_EXPORTER_PORT: port('the vLLM exporter', 9902),
   LITELLM_EXPORTER_PORT: port('the LiteLLM exporter', 9901),
+  LANGFUSE_EXPORTER_PORT: port('the Langfuse exporter', 9903),
   PROMETHEUS_PORT: port('Prometheus', 23001),
   DEMO_DATA_DIR: env.string('Data and logs, relative to the repository.', '.demo'),
   DEMO_HOST_SOURCE: env.oneOf(
@@ -83,6 +85,7 @@ async function main() {
   const containerExporterPort = settings.CONTAINER_EXPORTER_PORT;
   const vllmExporterPort = settings.VLLM_EXPORTER_PORT;
   const litellmExporterPort = settings.LITELLM_EXPORTER_PORT;
+  const langfuseExporterPort = settings.LANGFUSE_EXPORTER_PORT;
   const prometheusPort = settings.PROMETHEUS_PORT;
   const dataDir = resolve(ROOT, settings.DEMO_DATA_DIR);
   const hostSource = settings.DEMO_HOST_SOURCE;
@@ -98,6 +101,7 @@ async function main() {
   const containerExporterMain = built('container-exporter');
   const vllmExporterMain = built('vllm-exporter');
   const litellmExporterMain = built('litellm-exporter');
+  const langfuseExporterMain = built('langfuse-exporter');
 
   await assertPortFree(simulatorPort, 'simulator');
   await assertPortFree(exporterPort, 'system exporter');
@@ -105,6 +109,7 @@ async function main() {
   await assertPortFree(containerExporterPort, 'container exporter');
   await assertPortFree(vllmExporterPort, 'vLLM exporter');
   await assertPortFree(litellmExporterPort, 'LiteLLM exporter');
+  await assertPortFree(langfuseExporterPort, 'Langfuse exporter');
   await assertPortFree(prometheusPort, 'Prometheus');
 
   process.on('SIGINT', () => void stopAll(0));
@@ -208,6 +213,30 @@ async function main() {
     }),
   );
 
+  const langfuseExporterUrl = `http://127.0.0.1:${langfuseExporterPort}`;
+  say(`starting Langfuse exporter on ${langfuseExporterUrl} (Langfuse: ${hostSource}) …`);
+  // The simulated Langfuse and its project keys; on this machine, LANGFUSE_* if set.
+  const langfuse =
+    hostSource === 'simulated'
+      ? {
+          LANGFUSE_URL: (await simulatorUpstreams(simulatorUrl)).langfuse.url,
+          LANGFUSE_PUBLIC_KEY: 'pk-lf-llmmon-sim',
+          LANGFUSE_SECRET_KEY: 'sk-lf-llmmon-sim',
+        }
+      : {
+          LANGFUSE_PUBLIC_KEY: process.env['LANGFUSE_PUBLIC_KEY'] || 'pk-lf-unset',
+          LANGFUSE_SECRET_KEY: process.env['LANGFUSE_SECRET_KEY'] || 'sk-lf-unset',
+        };
+  running.push(
+    await startProcess({
+      name: 'langfuse-exporter',
+      command: langfuseExporterMain,
+      env: { HOST: '127.0.0.1', PORT: String(langfuseExporterPort), ...langfuse },
+      readyUrl: `${langfuseExporterUrl}/${hostSource === 'simulated' ? 'ready' : 'health'}`,
+      logFile: join(dataDir, 'logs/langfuse-exporter.log'),
+    }),
+  );
+
   const interval = settings.PROMETHEUS_SCRAPE_INTERVAL;
   let config = readFileSync(join(ROOT, 'infra/prometheus/prometheus.yml'), 'utf8').replace(
     "'localhost:23001'",
@@ -233,6 +262,9 @@ async function main() {
       ],
       vllm: [{ targets: [`127.0.0.1:${vllmExporterPort}`], labels: { exporter: 'vllm-exporter' } }],
       litellm: [{ targets: [`127.0.0.1:${litellmExporterPort}`], labels: { exporter: 'litellm-exporter' } }],
+      langfuse: [
+        { targets: [`127.0.0.1:${langfuseExporterPort}`], labels: { exporter: 'langfuse-exporter' } },
+      ],
     },
     logFile: join(dataDir, 'logs/prometheus.log'),
   });
@@ -249,6 +281,7 @@ async function main() {
       `    container exp.    ${containerExporterUrl}/metrics   ${containerExporterUrl}/api/v1/containers`,
       `    vLLM exporter     ${vllmExporterUrl}/metrics   ${vllmExporterUrl}/api/v1/targets`,
       `    LiteLLM exporter  ${litellmExporterUrl}/metrics   ${litellmExporterUrl}/api/v1/models`,
+      `    Langfuse exporter ${langfuseExporterUrl}/metrics`,
       `    Prometheus        ${prometheus.url}`,
       `    CPU busy (%)      ${prometheus.url}/graph?g0.expr=${encodeURIComponent(query)}&g0.tab=0`,
       `    logs              ${join(dataDir, 'logs')}`,
@@ -265,8 +298,8 @@ async function main() {
   say('waiting for the first scrape (up to one scrape interval) …');
   const up = await waitForQuery(
     prometheus.url,
-    'up{job=~"system|gpu|containers|vllm|litellm"} == 1',
-    (r) => r.length === 5,
+    'up{job=~"system|gpu|containers|vllm|litellm|langfuse"} == 1',
+    (r) => r.length === 6,
     120_000,
   ).catch((err: unknown) => {
     say(`no successful scrape of every exporter yet: ${err instanceof Error ? err.message : String(err)}`);

@@ -124,7 +124,7 @@ export class LangfuseServer {
           const [from, to] = timeRange(q, 'fromTimestamp', 'toTimestamp');
           const first = new Map<string, RequestRecord>();
           for (const r of this.world.requests)
-            if (r.timeMs >= from && r.timeMs <= to && !first.has(r.sessionId)) first.set(r.sessionId, r);
+            if (r.timeMs >= from && r.timeMs < to && !first.has(r.sessionId)) first.set(r.sessionId, r);
           const sessions = [...first.values()].reverse().map((r) => ({
             id: r.sessionId,
             createdAt: iso(r.timeMs),
@@ -143,7 +143,7 @@ export class LangfuseServer {
     }
   }
 
-  /** Recent requests, newest first, within the time range and matching userId/sessionId/name filters. */
+  /** Recent requests, newest first, within [from, to) as Langfuse filters, matching userId/sessionId/traceId. */
   private filtered(q: URLSearchParams, fromParam: string, toParam: string): RequestRecord[] {
     const [from, to] = timeRange(q, fromParam, toParam);
     const user = q.get('userId');
@@ -153,7 +153,7 @@ export class LangfuseServer {
       .filter(
         (r) =>
           r.timeMs >= from &&
-          r.timeMs <= to &&
+          r.timeMs < to &&
           (!user || r.userId === user) &&
           (!session || r.sessionId === session) &&
           (!traceId || this.traceId(r) === traceId),

@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  displayName: 'langfuse-exporter',
+  testTimeout: 60_000,
+};
