@@ -18,6 +18,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /workspace/node_modules ./node_modules
 COPY --from=build /workspace/dist/apps/${APP}/ ./
+# A cache directory the app user owns: a named volume mounted here starts with that owner.
+RUN mkdir -p /var/cache/llmmon && chown node:node /var/cache/llmmon
 USER node
 # main.js carries its Node flags in its shebang (see tools/build/esbuild-app.mjs).
 ENTRYPOINT ["./main.js"]

@@ -195,12 +195,14 @@ async function main() {
 
   const litellmExporterUrl = `http://127.0.0.1:${litellmExporterPort}`;
   say(`starting LiteLLM exporter on ${litellmExporterUrl} (LiteLLM: ${hostSource}) …`);
-  // The simulated proxy and its key; on this machine, LITELLM_URL and LITELLM_API_KEY if set.
+  // The simulated proxy, its key and Hub mirror; on this machine, LITELLM_URL and LITELLM_API_KEY if set.
   const litellm =
     hostSource === 'simulated'
       ? {
           LITELLM_URL: (await simulatorUpstreams(simulatorUrl)).litellm.url,
           LITELLM_API_KEY: 'sk-llmmon-simulator',
+          HF_URL: (await simulatorUpstreams(simulatorUrl)).huggingface.url,
+          HF_CACHE_DIR: join(dataDir, 'hf-cache'),
         }
       : { LITELLM_API_KEY: process.env['LITELLM_API_KEY'] || 'sk-unset' };
   running.push(

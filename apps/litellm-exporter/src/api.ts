@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { BackgroundSnapshot } from '@llmmon/metrics-core';
 import type { ProxyState } from './collectors/litellm';
+import { hubIdOf, type HubMetadata } from './huggingface';
 import type { TrafficSamples } from './traffic';
 
 /** Request and failure totals per model group at one scrape. */
@@ -26,7 +27,7 @@ function totals(t: readonly TrafficSamples[], atMs: number): Totals {
  * `GET /api/v1/models`: every deployment with its status and endpoint, and the request and
  * error rates between the last two scrapes (null until two scrapes saw traffic counters).
  */
-export function apiRoutes(router: Router, snapshot: BackgroundSnapshot<ProxyState>) {
+export function apiRoutes(router: Router, snapshot: BackgroundSnapshot<ProxyState>, hub?: HubMetadata) {
   let previous: Totals | undefined;
   let latest: Totals | undefined;
   router.get('/api/v1/models', (ctx) => {
@@ -40,6 +41,8 @@ export function apiRoutes(router: Router, snapshot: BackgroundSnapshot<ProxyStat
         const h = s?.health?.get(d.id);
         const requests = rate('requests', d.group);
         const failures = rate('failures', d.group);
+        const hubId = hubIdOf(d);
+        const m = hubId === undefined ? undefined : hub?.get(hubId)?.metadata;
         return {
           model_id: d.id,
           model_name: d.group,
@@ -52,6 +55,16 @@ export function apiRoutes(router: Router, snapshot: BackgroundSnapshot<ProxyStat
           context_tokens: d.contextTokens ?? null,
           request_rate_per_second: requests,
           error_rate: requests && failures !== null ? failures / requests : requests === 0 ? 0 : null,
+          metadata: m
+            ? {
+                hf_model: m.id,
+                parameters: m.parameters ?? null,
+                quantization: m.quantization,
+                dtype: m.dtype || null,
+                license: m.license || null,
+                pipeline_tag: m.pipelineTag || null,
+              }
+            : null,
         };
       }),
     };

@@ -35,6 +35,21 @@ export const configSchema = {
       max: 1024 * 1024 * 1024,
     },
   ),
+  HF_METADATA: env.bool(
+    'Look up parameters, quantization, license and pipeline tag on the Hugging Face Hub for models named by a Hub id (in the background, cached).',
+    true,
+  ),
+  HF_URL: env.url('The Hugging Face Hub, or a mirror of its /api/models.', 'https://huggingface.co'),
+  HF_TOKEN: env.secret('A Hub token, for private models.'),
+  HF_CACHE_DIR: env.string(
+    'Where Hub answers are kept across restarts (offline hosts keep their metadata); created if its parent exists; unwritable: memory only.',
+    '/tmp/llmmon-hf-cache',
+  ),
+  HF_CACHE_TTL_SECONDS: env.seconds('How long a Hub answer is used before it is looked up again.', 86_400, {
+    min: 60,
+    max: 30 * 86_400,
+  }),
+  HF_TIMEOUT_SECONDS: env.seconds('Timeout of each Hub lookup.', 10, { min: 0.1, max: 120 }),
 };
 
 export type LitellmExporterConfig = ConfigOf<typeof configSchema>;

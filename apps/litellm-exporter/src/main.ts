@@ -8,6 +8,7 @@ import {
 import { apiRoutes } from './api';
 import { litellmCollector, type ProxyState } from './collectors/litellm';
 import { configSchema, validate } from './config';
+import { hubIdOf, HubMetadata } from './huggingface';
 import { readProxy } from './read';
 
 const VERSION = process.env['LLMMON_VERSION'] ?? '0.1.0';
@@ -33,7 +34,23 @@ function main(): void {
     timeoutMs: config.LITELLM_HEALTH_TIMEOUT_SECONDS * 1000 + 1000,
     logger,
   });
-  void snapshot.start();
+  const hub = config.HF_METADATA
+    ? new HubMetadata({
+        url: config.HF_URL,
+        token: config.HF_TOKEN,
+        cacheDir: config.HF_CACHE_DIR,
+        ttlMs: config.HF_CACHE_TTL_SECONDS * 1000,
+        timeoutMs: config.HF_TIMEOUT_SECONDS * 1000,
+        logger,
+      })
+    : undefined;
+  // After each catalog read, the Hub ids not yet known (or past their TTL) are looked up.
+  const lookUpModels = () => {
+    const ids = (snapshot.current.value?.deployments ?? []).map(hubIdOf).filter((id) => id !== undefined);
+    void hub?.refresh(ids);
+  };
+  void snapshot.start().then(lookUpModels);
+  if (hub) setInterval(lookUpModels, config.LITELLM_HEALTH_REFRESH_SECONDS * 1000).unref();
   let onTraffic: Parameters<typeof litellmCollector>[0]['onTraffic'];
 
   void runExporter({
@@ -48,6 +65,7 @@ function main(): void {
         timeoutMs: config.LITELLM_TIMEOUT_SECONDS * 1000,
         maxMetricsBytes: config.LITELLM_MAX_METRICS_BYTES,
         logger,
+        hub,
         onTraffic: (t, at) => onTraffic?.(t, at),
       }),
     ],
@@ -58,7 +76,7 @@ function main(): void {
         ? { ready: true }
         : { ready: false, detail: `no answer yet from ${config.LITELLM_URL}` },
     routes: (router) => {
-      onTraffic = apiRoutes(router, snapshot).onTraffic;
+      onTraffic = apiRoutes(router, snapshot, hub).onTraffic;
     },
   });
 }

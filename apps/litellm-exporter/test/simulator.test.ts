@@ -2,7 +2,7 @@
  * Integration: the built LiteLLM exporter reads the simulator's LiteLLM proxy (traffic flows
  * client → LiteLLM → vLLM there, so both count the same tokens); a real Prometheus scrapes it.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExposition } from '@llmmon/metrics-core';
@@ -62,6 +62,8 @@ describe('LiteLLM exporter on the simulated proxy', () => {
         SCRAPE_CACHE_SECONDS: '0',
         LITELLM_URL: sim.upstreams.litellm.url,
         LITELLM_API_KEY: 'sk-llmmon-simulator',
+        HF_URL: sim.upstreams.huggingface.url,
+        HF_CACHE_DIR: join(dataDir, 'hf'),
       },
       readyUrl: `${url}/ready`,
     });
@@ -94,6 +96,26 @@ describe('LiteLLM exporter on the simulated proxy', () => {
     }
     expect(body.models.find((m) => m.model.includes('e5-mistral'))!.model_type).toBe('embedding');
     await waitForQuery(prometheus.url, 'llmmon_litellm_up', (r) => r[0]?.value[1] === '1');
+  });
+
+  it("adds each model's Hugging Face metadata from the Hub mirror, in the background", async () => {
+    type Models = { models: { model: string; metadata: { parameters: number; license: string } | null }[] };
+    const deadline = Date.now() + 10_000;
+    let body: Models;
+    do {
+      body = (await (await fetch(`${url}/api/v1/models`)).json()) as Models;
+      if (body.models.every((m) => m.metadata)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    } while (Date.now() < deadline);
+    const llama = body.models.find((m) => m.model.endsWith('Llama-3.1-70B-Instruct'))!;
+    expect(llama.metadata).toEqual(
+      expect.objectContaining({ parameters: 70553706496, license: 'llama3.1', quantization: 'none' }),
+    );
+    expect(body.models.every((m) => m.metadata)).toBe(true);
+    const r = await scrape(url);
+    expect(r.families.get('llmmon_litellm_model_parameters')!.samples).toHaveLength(body.models.length);
+    // Kept on disk for the next start (offline hosts keep their metadata).
+    expect(readdirSync(join(dataDir, 'hf')).sort()).toHaveLength(body.models.length);
   });
 
   it('counts per model group exactly the tokens the vLLM instances behind it processed', async () => {
@@ -162,6 +184,7 @@ describe('a key configured into api_base', () => {
         SCRAPE_CACHE_SECONDS: '0',
         LITELLM_URL: sim.upstreams.litellm.url,
         LITELLM_API_KEY: 'sk-llmmon-simulator',
+        HF_METADATA: 'false', // no lookups to the real Hub from a test
       },
       readyUrl: `http://127.0.0.1:${port}/ready`,
       logFile,

@@ -16,6 +16,7 @@ import { Store } from './store';
 import { HostTreeWriter } from './upstreams/host-tree';
 import { GpuStateWriter } from './upstreams/nvidia-smi/state';
 import { DockerApi } from './upstreams/docker/server';
+import { hubRoutes } from './upstreams/huggingface/hub';
 import { LangfuseServer } from './upstreams/langfuse/server';
 import { LitellmServer } from './upstreams/litellm/server';
 import { LokiPusher } from './upstreams/loki/pusher';
@@ -66,6 +67,8 @@ export class Simulator {
   readonly langfuse: LangfuseServer;
   readonly loki: LokiPusher | undefined;
   private timers: NodeJS.Timeout[] = [];
+  /** The control API's own address, once listening (the Hub mirror is served there). */
+  private url: string | undefined;
 
   constructor(
     readonly config: SimulatorConfig,
@@ -172,6 +175,7 @@ export class Simulator {
           upstreams: () => this.upstreams(),
         });
         dockerControlRoutes(router, helpers, { world: this.world, docker: this.docker, logger });
+        hubRoutes(router);
       },
     });
   }
@@ -185,6 +189,7 @@ export class Simulator {
       vllm: this.vllm.endpoints(),
       litellm: { url: this.litellm.url },
       langfuse: { url: this.langfuse.url },
+      huggingface: { url: this.url ? `${this.url}/hf` : null },
       loki: { url: this.config.SIM_LOKI_URL ?? null },
     };
   }
@@ -221,7 +226,9 @@ export class Simulator {
     await this.litellm.start();
     await this.langfuse.start();
     this.loki?.start();
-    return this.exporter.start();
+    const started = await this.exporter.start();
+    this.url = started.url;
+    return started;
   }
 
   async stop(): Promise<void> {

@@ -42,6 +42,17 @@ export class ParseError extends ClassifiedError {
   }
 }
 
+/** An upstream that answered with an error status (kind `http_status`): callers may tell 404 from 503. */
+export class HttpStatusError extends ClassifiedError {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super('http_status', message);
+    this.name = 'HttpStatusError';
+  }
+}
+
 const CODE_KINDS: Record<string, ErrorKind> = {
   ECONNREFUSED: 'refused',
   ECONNRESET: 'network',

@@ -48,6 +48,7 @@ export {
   ClassifiedError,
   TimeoutError,
   ParseError,
+  HttpStatusError,
   classifyError,
   errorMessage,
   ERROR_KINDS,

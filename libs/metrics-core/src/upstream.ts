@@ -1,4 +1,4 @@
-import { ClassifiedError, TimeoutError, classifyError, errorMessage } from './errors';
+import { ClassifiedError, HttpStatusError, TimeoutError, classifyError, errorMessage } from './errors';
 import { ExpositionParser, type ParsedFamily, type ParserLimits } from './exposition';
 
 export interface UpstreamRequest {
@@ -42,7 +42,7 @@ export async function fetchText(url: string, req: UpstreamRequest): Promise<Upst
     const res = await fetch(url, { headers: req.headers, signal, redirect: 'error' });
     const text = await readCapped(res, req.maxBytes ?? DEFAULT_MAX_BYTES, where);
     if (res.status >= 400) {
-      throw new ClassifiedError('http_status', `GET ${where} answered ${res.status}`);
+      throw new HttpStatusError(res.status, `GET ${where} answered ${res.status}`);
     }
     return { status: res.status, headers: res.headers, text };
   } catch (err) {
@@ -85,7 +85,7 @@ export async function fetchExposition(
     });
     if (res.status >= 400) {
       await res.body?.cancel();
-      throw new ClassifiedError('http_status', `GET ${where} answered ${res.status}`);
+      throw new HttpStatusError(res.status, `GET ${where} answered ${res.status}`);
     }
     if (Number(res.headers.get('content-length')) > maxBytes) {
       await res.body?.cancel();

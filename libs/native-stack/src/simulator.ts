@@ -15,6 +15,8 @@ export interface SimulatorUpstreams {
   }[];
   readonly litellm: { readonly url: string };
   readonly langfuse: { readonly url: string };
+  /** The Hugging Face Hub mirror of the simulated models (HF_URL). */
+  readonly huggingface: { readonly url: string };
 }
 
 /** Asks a running simulator where its upstreams answer. */

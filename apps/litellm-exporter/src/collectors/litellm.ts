@@ -8,6 +8,7 @@ import {
   FailureLog,
   type Logger,
 } from '@llmmon/metrics-core';
+import { hubIdOf, type HubMetadata } from '../huggingface';
 import type { Deployment, DeploymentHealth, Readiness } from '../proxy';
 import { TRAFFIC, traffic, type TrafficSamples } from '../traffic';
 
@@ -58,6 +59,21 @@ const healthy = gauge(
   "1 when LiteLLM's /health reached the deployment, 0 when not (error_class: the exception class, never its text).",
   [...D, 'endpoint', 'error_class'],
 );
+const metadata = gauge(
+  'llmmon_litellm_model_metadata_info',
+  "Always 1: what the Hugging Face Hub says about the deployment's model (quantization: none, awq, gptq, fp8, int8, int4, gguf, bitsandbytes, other; dtype: the one holding most parameters).",
+  [...D, 'hf_model', 'pipeline_tag', 'license', 'quantization', 'dtype'],
+);
+const parameters = gauge(
+  'llmmon_litellm_model_parameters',
+  "Parameter count of the deployment's model, from the Hugging Face Hub.",
+  D,
+);
+const hubErrors = counter(
+  'llmmon_litellm_hf_errors_total',
+  'Hugging Face Hub lookups that failed, by kind (metadata then comes from the disk cache, or is absent).',
+  ['kind'],
+);
 const metricsUp = gauge(
   'llmmon_litellm_metrics_up',
   "1 when the proxy's /metrics was read in this scrape (it needs LiteLLM's prometheus callback), else 0.",
@@ -75,6 +91,8 @@ export interface LitellmCollectorOptions {
   readonly timeoutMs: number;
   readonly maxMetricsBytes: number;
   readonly logger: Logger;
+  /** Hugging Face metadata, when enabled (looked up in the background, read here). */
+  readonly hub?: HubMetadata;
   /** Receives each scrape's traffic (the JSON API computes rates from it). */
   readonly onTraffic?: (t: readonly TrafficSamples[], atMs: number) => void;
 }
@@ -99,6 +117,9 @@ export function litellmCollector(o: LitellmCollectorOptions): Collector {
       inputCost,
       outputCost,
       healthy,
+      metadata,
+      parameters,
+      hubErrors,
       metricsUp,
       metricsErrors,
       ...SNAPSHOT_METRICS,
@@ -125,7 +146,25 @@ export function litellmCollector(o: LitellmCollectorOptions): Collector {
         if (d.outputCostPerToken !== undefined) out.add(outputCost, l, d.outputCostPerToken);
         const h = s?.health?.get(d.id);
         if (h) out.add(healthy, { ...l, endpoint: d.endpoint, error_class: h.errorClass }, h.healthy ? 1 : 0);
+        const hubId = hubIdOf(d);
+        const m = hubId === undefined ? undefined : o.hub?.get(hubId)?.metadata;
+        if (m) {
+          out.add(
+            metadata,
+            {
+              ...l,
+              hf_model: m.id,
+              pipeline_tag: m.pipelineTag,
+              license: m.license,
+              quantization: m.quantization,
+              dtype: m.dtype,
+            },
+            1,
+          );
+          if (m.parameters !== undefined) out.add(parameters, l, m.parameters);
+        }
       }
+      if (o.hub) for (const [kind, n] of o.hub.errors) out.add(hubErrors, { kind }, n);
       try {
         const families = await fetchExposition(o.metricsUrl, {
           timeoutMs: o.timeoutMs,
