@@ -35,6 +35,38 @@ export const configSchema = {
       max: 1024 * 1024 * 1024,
     },
   ),
+  LITELLM_TRAFFIC_SOURCE: env.oneOf(
+    "Where per-model traffic comes from: the proxy's /metrics (its prometheus callback), its spend logs (/spend/logs/v2), or auto (metrics, or spend logs when /metrics answers 404).",
+    ['auto', 'metrics', 'spend_logs'] as const,
+    'auto',
+  ),
+  LITELLM_SPEND_LOGS_POLL_SECONDS: env.seconds(
+    'How often new spend-log rows are read (spend-log traffic).',
+    30,
+    {
+      min: 5,
+      max: 3600,
+    },
+  ),
+  LITELLM_SPEND_LOGS_DELAY_SECONDS: env.seconds(
+    'Spend-log rows are read up to this long ago (LiteLLM writes them in batches, every 10 s by default).',
+    15,
+    { max: 3600 },
+  ),
+  LITELLM_SPEND_LOGS_LOOKBACK_SECONDS: env.seconds(
+    'Each poll re-reads this far behind its cursor for rows written late (requests longer than this are missed); rows are told apart by request id.',
+    600,
+    { max: 86_400 },
+  ),
+  LITELLM_SPEND_LOGS_MAX_PAGES: env.int(
+    'Most pages of 100 rows read per poll; the rest is read by the next poll.',
+    20,
+    { min: 1, max: 1000 },
+  ),
+  LITELLM_STATE_DIR: env.string(
+    'Where the spend-log cursor and totals are kept across restarts (created if its parent exists).',
+    '/tmp/llmmon-litellm-exporter',
+  ),
   HF_METADATA: env.bool(
     'Look up parameters, quantization, license and pipeline tag on the Hugging Face Hub for models named by a Hub id (in the background, cached).',
     true,

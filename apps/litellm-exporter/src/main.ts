@@ -1,6 +1,9 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   BackgroundSnapshot,
   createLogger,
+  errorMessage,
   loadConfigOrExit,
   redactConfig,
   runExporter,
@@ -9,6 +12,8 @@ import { apiRoutes } from './api';
 import { litellmCollector, type ProxyState } from './collectors/litellm';
 import { configSchema, validate } from './config';
 import { hubIdOf, HubMetadata } from './huggingface';
+import { SpendLogReader } from './spend-logs';
+import type { TrafficSamples } from './traffic';
 import { readProxy } from './read';
 
 const VERSION = process.env['LLMMON_VERSION'] ?? '0.1.0';
@@ -51,6 +56,27 @@ function main(): void {
   };
   void snapshot.start().then(lookUpModels);
   if (hub) setInterval(lookUpModels, config.LITELLM_HEALTH_REFRESH_SECONDS * 1000).unref();
+  const reader = new SpendLogReader({
+    url: config.LITELLM_URL,
+    apiKey,
+    timeoutMs: config.LITELLM_TIMEOUT_SECONDS * 1000,
+    delayMs: config.LITELLM_SPEND_LOGS_DELAY_SECONDS * 1000,
+    lookbackMs: config.LITELLM_SPEND_LOGS_LOOKBACK_SECONDS * 1000,
+    maxPages: config.LITELLM_SPEND_LOGS_MAX_PAGES,
+    stateFile: stateFile(config.LITELLM_STATE_DIR, logger),
+    logger,
+  });
+  const spendLogs = {
+    reader,
+    // Started by the collector only if traffic comes from spend logs.
+    snapshot: new BackgroundSnapshot<TrafficSamples[]>({
+      name: 'litellm_spend_logs',
+      read: (signal) => reader.read(signal),
+      intervalMs: config.LITELLM_SPEND_LOGS_POLL_SECONDS * 1000,
+      timeoutMs: config.LITELLM_SPEND_LOGS_POLL_SECONDS * 1000 * 0.9,
+      logger,
+    }),
+  };
   let onTraffic: Parameters<typeof litellmCollector>[0]['onTraffic'];
 
   void runExporter({
@@ -65,6 +91,8 @@ function main(): void {
         timeoutMs: config.LITELLM_TIMEOUT_SECONDS * 1000,
         maxMetricsBytes: config.LITELLM_MAX_METRICS_BYTES,
         logger,
+        trafficSource: config.LITELLM_TRAFFIC_SOURCE,
+        spendLogs,
         hub,
         onTraffic: (t, at) => onTraffic?.(t, at),
       }),
@@ -79,6 +107,21 @@ function main(): void {
       onTraffic = apiRoutes(router, snapshot, hub).onTraffic;
     },
   });
+}
+
+/** The spend-log state file in `dir`, which is created if its parent exists; else memory only. */
+function stateFile(dir: string, logger: ReturnType<typeof createLogger>): string | undefined {
+  try {
+    // Not recursive: Node's recursive mkdir never returns for some paths (under /proc).
+    if (!existsSync(dir)) mkdirSync(dir);
+    return join(dir, 'spend-logs.json');
+  } catch (err) {
+    logger.warn(
+      { dir, err: errorMessage(err) },
+      'state directory unusable; spend-log cursor kept in memory only',
+    );
+    return undefined;
+  }
 }
 
 main();

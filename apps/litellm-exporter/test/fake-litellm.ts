@@ -16,6 +16,34 @@ export interface FakeLitellmOptions {
   readonly modelInfo?: (body: string) => string;
   /** Asked on every request: answer normally, with an HTML error page, or after 3 s. */
   readonly fault?: () => 'html' | 'slow' | undefined;
+  /** /metrics answers 404, as a proxy without the prometheus callback. */
+  readonly noMetrics?: boolean;
+  /** Rows of /spend/logs/v2 (each with startTime); asked on every request. */
+  readonly spendLogs?: () => Record<string, unknown>[];
+}
+
+/** /spend/logs/v2 as LiteLLM answers it: start_date ≤ startTime ≤ end_date (UTC), sorted, paged. */
+function spendLogPage(rows: Record<string, unknown>[], q: URLSearchParams) {
+  const at = (name: string, fallback: number) => {
+    const raw = q.get(name);
+    return raw ? Date.parse(`${raw.replace(' ', 'T')}Z`) : fallback;
+  };
+  const from = at('start_date', -Infinity);
+  const to = at('end_date', Infinity);
+  const page = Number(q.get('page') ?? 1);
+  const size = Number(q.get('page_size') ?? 50);
+  const start = (r: Record<string, unknown>) => Date.parse(String(r['startTime']));
+  // A row whose startTime the exporter cannot read is in every answer (the server has it stored).
+  const matching = rows
+    .filter((r) => Number.isNaN(start(r)) || (start(r) >= from && start(r) <= to))
+    .sort((a, b) => (start(a) || 0) - (start(b) || 0));
+  return {
+    data: matching.slice((page - 1) * size, page * size),
+    total: matching.length,
+    page,
+    page_size: size,
+    total_pages: Math.ceil(matching.length / size),
+  };
 }
 
 export async function startFakeLitellm(o: FakeLitellmOptions = {}) {
@@ -31,6 +59,15 @@ export async function startFakeLitellm(o: FakeLitellmOptions = {}) {
       res.writeHead(status, { 'content-type': type });
       res.end(body);
     };
+    const [path, query] = (req.url ?? '/').split('?') as [string, string | undefined];
+    if (path === '/spend/logs/v2') {
+      if (!authorized) return send(401, 'application/json', '{"error":{"message":"Authentication Error"}}');
+      return send(
+        200,
+        'application/json',
+        JSON.stringify(spendLogPage(o.spendLogs?.() ?? [], new URLSearchParams(query))),
+      );
+    }
     switch (req.url) {
       case '/model/info': {
         if (!authorized) return send(401, 'application/json', '{"error":{"message":"Authentication Error"}}');
@@ -43,6 +80,7 @@ export async function startFakeLitellm(o: FakeLitellmOptions = {}) {
       case '/health/readiness':
         return send(200, 'application/json', read('litellm-health-readiness.json'));
       case '/metrics': {
+        if (o.noMetrics) return send(404, 'application/json', '{"detail":"Not Found"}');
         const text = read('litellm-metrics.txt');
         return send(200, 'text/plain; version=0.0.4', o.metrics ? o.metrics(text) : text);
       }

@@ -2,11 +2,11 @@
  * Integration: the built LiteLLM exporter reads the simulator's LiteLLM proxy (traffic flows
  * client → LiteLLM → vLLM there, so both count the same tokens); a real Prometheus scrapes it.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExposition } from '@llmmon/metrics-core';
-import { runWithConfig, scrape } from '@llmmon/metrics-core/testing';
+import { runWithConfig, sampleValue, scrape, scrapeUntil } from '@llmmon/metrics-core/testing';
 import {
   freePort,
   startProcess,
@@ -217,4 +217,100 @@ it.each([
   const r = runWithConfig(MAIN, env);
   expect(r.status).toBe(2);
   expect(r.stderr).toEqual([expect.stringContaining(message)]);
+});
+
+describe('a proxy without the prometheus callback', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-litellm-spend-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('counts per model group from the spend logs what the vLLM instances processed, across a restart', async () => {
+    // The simulated clock stays behind the real now: the exporter reads rows up to its own now.
+    const sim = await startSimulator({
+      root: ROOT,
+      dataDir: join(dataDir, 'sim'),
+      env: {
+        SIM_CLOCK: 'manual',
+        SIM_START_TIME: new Date(Date.now() - 8 * 60_000).toISOString(),
+        SIM_LITELLM_METRICS: 'false',
+      },
+    });
+    const catchUp = (minutesAgo: number) =>
+      sim.put('/api/v1/clock', {
+        mode: 'manual',
+        time: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+      });
+    const vllmPromptTokens = async () => {
+      const byModel = new Map<string, number>();
+      for (const v of sim.upstreams.vllm) {
+        const f = parseExposition(await (await fetch(`${v.url}/metrics`)).text());
+        byModel.set(
+          `hosted_vllm/${v.model}`,
+          f.get('vllm:prompt_tokens_total')!.samples.reduce((a, s) => a + s.value, 0),
+        );
+      }
+      return byModel;
+    };
+    const start = async () => {
+      const port = await freePort();
+      const exporter = await startProcess({
+        name: 'litellm-exporter',
+        command: MAIN,
+        env: {
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          LOG_LEVEL: 'warn',
+          SCRAPE_CACHE_SECONDS: '0',
+          LITELLM_URL: sim.upstreams.litellm.url,
+          LITELLM_API_KEY: 'sk-llmmon-simulator',
+          LITELLM_SPEND_LOGS_DELAY_SECONDS: '0',
+          LITELLM_SPEND_LOGS_POLL_SECONDS: '5',
+          LITELLM_STATE_DIR: join(dataDir, 'state'),
+          HF_METADATA: 'false',
+        },
+        readyUrl: `http://127.0.0.1:${port}/ready`,
+      });
+      return { exporter, url: `http://127.0.0.1:${port}` };
+    };
+    /** Scrapes until the tokens per group equal the vLLM instances' behind it. */
+    const matches = async (url: string, expected: Map<string, number>) => {
+      type Models = { models: { model_name: string; model: string }[] };
+      const models = ((await (await fetch(`${url}/api/v1/models`)).json()) as Models).models;
+      return scrapeUntil(
+        url,
+        (r) => {
+          const tokens = byGroup(r, 'llmmon_litellm_input_tokens_total');
+          return models.every((m) => tokens.get(m.model_name) === expected.get(m.model));
+        },
+        'spend-log token totals equal to the vLLM instances',
+        20_000,
+      );
+    };
+    try {
+      expect((await catchUp(4)).status).toBe(200);
+      mkdirSync(join(dataDir, 'state'));
+      const first = await start();
+      const before = await vllmPromptTokens();
+      expect([...before.values()].every((n) => n > 0)).toBe(true);
+      const r = await matches(first.url, before);
+      expect(sampleValue(r.families, 'llmmon_litellm_traffic_source_info', { source: 'spend_logs' })).toBe(1);
+      expect(r.families.get('llmmon_litellm_metrics_up')).toBeUndefined();
+      await first.exporter.stop();
+
+      // Four more minutes of requests, written after the cursor passed (as late rows are): the
+      // restarted exporter counts them from its look-back window, each once.
+      expect((await catchUp(0)).status).toBe(200);
+      const after = await vllmPromptTokens();
+      expect([...after.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(
+        [...before.values()].reduce((a, b) => a + b, 0),
+      );
+      const second = await start();
+      try {
+        await matches(second.url, after);
+      } finally {
+        await second.exporter.stop();
+      }
+    } finally {
+      await sim.stop();
+    }
+  });
 });

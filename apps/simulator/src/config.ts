@@ -55,6 +55,10 @@ export const configSchema = {
   SIM_LITELLM_API_BASE_KEY: env.secret(
     'Mock only: a key the simulated proxy writes into every api_base (?api_key=…), to test that exporters never show it.',
   ),
+  SIM_LITELLM_METRICS: env.bool(
+    "Whether the simulated proxy serves its own /metrics (LiteLLM's prometheus callback); false: 404, as a proxy without it.",
+    true,
+  ),
   SIM_LANGFUSE_PORT: env.port(
     'Port of the simulated Langfuse web/API (the real one listens on 3000); 0: ephemeral.',
     23300,

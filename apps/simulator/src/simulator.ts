@@ -105,6 +105,7 @@ export class Simulator {
       config.SIM_LITELLM_PORT,
       config.SIM_LITELLM_MASTER_KEY ?? 'sk-llmmon-simulator',
       config.SIM_LITELLM_API_BASE_KEY,
+      config.SIM_LITELLM_METRICS,
     );
     this.langfuse = new LangfuseServer(
       this.world,

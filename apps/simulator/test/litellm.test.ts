@@ -102,3 +102,53 @@ describe('simulated LiteLLM proxy', () => {
     expect(state!.value).toBe(2);
   });
 });
+
+describe('simulated LiteLLM spend logs, without the prometheus callback', () => {
+  let s: Awaited<ReturnType<typeof startSimulator>>;
+  let url: string;
+  const auth = { authorization: `Bearer ${KEY}` };
+  type Page = {
+    data: { model_group: string; prompt_tokens: number; status: string; startTime: string; metadata: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    total: number;
+    total_pages: number;
+  };
+  const logs = async (query: string) => {
+    const res = await fetch(`${url}/spend/logs/v2?${query}`, { headers: auth });
+    return { status: res.status, body: (await res.json()) as Page & { data: Page['data'][] } };
+  };
+  beforeAll(async () => {
+    s = await startSimulator({ SIM_SCENARIO: 'degraded', SIM_LITELLM_METRICS: 'false' });
+    url = s.sim.litellm.url!;
+    await put(`${s.url}/api/v1/clock`, '{"mode":"manual","time":"2025-11-18T14:50:00Z"}');
+  });
+  afterAll(async () => {
+    await s.stop();
+    s.cleanup();
+  });
+
+  it('answers /metrics with 404, as a proxy without the callback', async () => {
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
+  });
+
+  it('lists every request once, by start time, in pages, with the tokens the world counted', async () => {
+    expect((await fetch(`${url}/spend/logs/v2`)).status).toBe(401);
+    expect((await logs('start_date=2025-11-18T14:00:00Z')).status).toBe(422);
+    const all: Page['data'][] = [];
+    for (let page = 1; ; page++) {
+      const { body } = await logs(
+        `start_date=2025-11-18 14:00:00&end_date=2025-11-18 15:00:00&page=${page}&page_size=100&sort_by=startTime&sort_order=asc`,
+      );
+      all.push(...body.data);
+      if (page >= body.total_pages) break;
+    }
+    const times = all.map((r) => Date.parse(r.startTime));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    for (const m of s.sim.world.models) {
+      const rows = all.filter((r) => r.model_group === m.spec.alias);
+      expect(rows.reduce((a, r) => a + r.prompt_tokens, 0)).toBe(m.promptTokens);
+    }
+    const failed = all.filter((r) => r.status === 'failure');
+    expect(failed.length).toBeGreaterThan(0); // degraded
+    expect(failed[0]!.metadata.error_information.error_class).toBe('APIConnectionError');
+  });
+});

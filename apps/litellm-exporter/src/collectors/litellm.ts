@@ -2,14 +2,17 @@ import {
   counter,
   fetchExposition,
   gauge,
+  HttpStatusError,
   SNAPSHOT_METRICS,
   type BackgroundSnapshot,
   type Collector,
   FailureLog,
+  type MetricSink,
   type Logger,
 } from '@llmmon/metrics-core';
 import { hubIdOf, type HubMetadata } from '../huggingface';
 import type { Deployment, DeploymentHealth, Readiness } from '../proxy';
+import type { SpendLogReader } from '../spend-logs';
 import { TRAFFIC, traffic, type TrafficSamples } from '../traffic';
 
 /** What the background read of the admin API found. */
@@ -74,6 +77,15 @@ const hubErrors = counter(
   'Hugging Face Hub lookups that failed, by kind (metadata then comes from the disk cache, or is absent).',
   ['kind'],
 );
+const trafficSource = gauge(
+  'llmmon_litellm_traffic_source_info',
+  "Always 1: where the traffic families come from (metrics: the proxy's /metrics; spend_logs: its spend logs).",
+  ['source'],
+);
+const skippedRows = counter(
+  'llmmon_litellm_spend_log_rows_skipped_total',
+  'Spend-log rows that could not be counted (no readable start time).',
+);
 const metricsUp = gauge(
   'llmmon_litellm_metrics_up',
   "1 when the proxy's /metrics was read in this scrape (it needs LiteLLM's prometheus callback), else 0.",
@@ -84,6 +96,14 @@ const metricsErrors = counter(
   ['kind'],
 );
 
+export type TrafficSource = 'auto' | 'metrics' | 'spend_logs';
+
+/** Spend-log traffic: polled in the background once the collector decides it is needed. */
+export interface SpendLogTraffic {
+  readonly reader: SpendLogReader;
+  readonly snapshot: BackgroundSnapshot<TrafficSamples[]>;
+}
+
 export interface LitellmCollectorOptions {
   readonly snapshot: BackgroundSnapshot<ProxyState>;
   readonly metricsUrl: string;
@@ -91,6 +111,9 @@ export interface LitellmCollectorOptions {
   readonly timeoutMs: number;
   readonly maxMetricsBytes: number;
   readonly logger: Logger;
+  /** metrics, spend_logs, or auto: metrics unless /metrics answers 404 (default metrics). */
+  readonly trafficSource?: TrafficSource;
+  readonly spendLogs?: SpendLogTraffic;
   /** Hugging Face metadata, when enabled (looked up in the background, read here). */
   readonly hub?: HubMetadata;
   /** Receives each scrape's traffic (the JSON API computes rates from it). */
@@ -106,6 +129,16 @@ export function litellmCollector(o: LitellmCollectorOptions): Collector {
     failing: 'LiteLLM /metrics unreadable',
     recovered: 'LiteLLM /metrics readable again',
   });
+  let source: TrafficSource = o.trafficSource ?? 'metrics';
+  if (source === 'spend_logs') void o.spendLogs?.snapshot.start();
+  const spendLogTraffic = (out: MetricSink, { reader, snapshot }: SpendLogTraffic) => {
+    snapshot.report(out);
+    const t = snapshot.current.value ?? reader.samples();
+    for (const f of t) for (const sample of f.samples) out.addSample(f.def, sample);
+    out.add(trafficSource, { source: 'spend_logs' }, 1);
+    out.add(skippedRows, reader.skippedRows);
+    o.onTraffic?.(t, Date.now());
+  };
   return {
     name: 'litellm',
     metrics: [
@@ -120,6 +153,8 @@ export function litellmCollector(o: LitellmCollectorOptions): Collector {
       metadata,
       parameters,
       hubErrors,
+      trafficSource,
+      skippedRows,
       metricsUp,
       metricsErrors,
       ...SNAPSHOT_METRICS,
@@ -165,6 +200,7 @@ export function litellmCollector(o: LitellmCollectorOptions): Collector {
         }
       }
       if (o.hub) for (const [kind, n] of o.hub.errors) out.add(hubErrors, { kind }, n);
+      if (source === 'spend_logs' && o.spendLogs) return spendLogTraffic(out, o.spendLogs);
       try {
         const families = await fetchExposition(o.metricsUrl, {
           timeoutMs: o.timeoutMs,
@@ -173,11 +209,20 @@ export function litellmCollector(o: LitellmCollectorOptions): Collector {
           headers: { authorization: `Bearer ${o.apiKey}` },
         });
         const t = traffic(families, s?.deployments ?? []);
+        if (source === 'auto' && t.length > 0) source = 'metrics';
         for (const f of t) for (const sample of f.samples) out.addSample(f.def, sample);
         out.add(metricsUp, 1);
+        if (source === 'metrics') out.add(trafficSource, { source }, 1);
         o.onTraffic?.(t, Date.now());
         failures.succeeded('metrics');
       } catch (err) {
+        if (source === 'auto' && o.spendLogs && err instanceof HttpStatusError && err.status === 404) {
+          // The proxy has no prometheus callback: count from its spend logs from now on.
+          source = 'spend_logs';
+          o.logger.info('LiteLLM serves no /metrics (prometheus callback off): traffic from its spend logs');
+          void o.spendLogs.snapshot.start(); // in the background: this scrape shows the totals so far
+          return spendLogTraffic(out, o.spendLogs);
+        }
         failures.failed('metrics', err);
         out.add(metricsUp, 0);
       }

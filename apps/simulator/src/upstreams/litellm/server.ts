@@ -4,6 +4,7 @@ import type { World } from '../../world/world';
 import { close, json, listen } from '../http';
 import { MODEL_INFO_TEMPLATE } from './model-info-template';
 import { apiBase, modelId, renderLitellmMetrics } from './render';
+import { SpendLogQueryError, spendLogs } from './spend-logs';
 
 export const LITELLM_VERSION = '1.79.1';
 
@@ -52,6 +53,8 @@ export class LitellmServer {
     private readonly masterKey: string,
     /** Mock only: a key written into every api_base, as a careless config would. */
     private readonly apiBaseKey?: string,
+    /** Whether the prometheus callback is on (/metrics served); off, /metrics is 404 as on such a proxy. */
+    private readonly metricsEnabled = true,
   ) {}
 
   async start(): Promise<void> {
@@ -70,7 +73,7 @@ export class LitellmServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? '/').split('?')[0];
+    const [path, query] = (req.url ?? '/').split('?') as [string, string | undefined];
     const w = this.world;
     const litellm = w.container('litellm')!;
     if (litellm.status !== 'running') {
@@ -90,6 +93,7 @@ export class LitellmServer {
         llmmon_mock: true, // not in the real proxy's answer: marks mock data
       });
     }
+    if (path === '/metrics' && !this.metricsEnabled) return json(res, 404, { detail: 'Not Found' });
     if (path === '/metrics') {
       let text = renderLitellmMetrics(w);
       // The api_base labels carry the key too when one is configured, as the real proxy's would.
@@ -102,7 +106,7 @@ export class LitellmServer {
       res.end(text);
       return;
     }
-    if (path === '/model/info' || path === '/health') {
+    if (path === '/model/info' || path === '/health' || path === '/spend/logs/v2') {
       if (!this.authorized(req)) {
         return json(res, 401, {
           error: {
@@ -114,6 +118,14 @@ export class LitellmServer {
         });
       }
       if (path === '/model/info') return json(res, 200, modelInfo(w, this.apiBaseKey));
+      if (path === '/spend/logs/v2') {
+        try {
+          return json(res, 200, spendLogs(w, new URLSearchParams(query ?? '')));
+        } catch (err) {
+          if (err instanceof SpendLogQueryError) return json(res, 422, { detail: err.message });
+          throw err;
+        }
+      }
       const healthy: unknown[] = [];
       const unhealthy: unknown[] = [];
       for (const m of w.models) {
