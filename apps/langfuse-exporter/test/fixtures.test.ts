@@ -22,9 +22,8 @@ import {
 const goldens = new GoldenFiles(join(__dirname, 'golden'));
 afterAll(() => goldens.assertNoOrphans());
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const DAILY = (
-  require(join(FIXTURES, 'langfuse-metrics-daily.json')) as {
+  JSON.parse(readFileSync(join(FIXTURES, 'langfuse-metrics-daily.json'), 'utf8')) as {
     data: { date: string; countTraces: number; usage: { model: string | null; inputUsage: number }[] }[];
   }
 ).data;
