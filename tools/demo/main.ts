@@ -256,6 +256,7 @@ async function main() {
     port: prometheusPort,
     dataDir: join(dataDir, 'prometheus'),
     config,
+    rulesDir: join(ROOT, 'infra/prometheus/rules'),
     targets: {
       system: [{ targets: [`127.0.0.1:${exporterPort}`], labels: { exporter: 'system-exporter' } }],
       gpu: [{ targets: [`127.0.0.1:${gpuExporterPort}`], labels: { exporter: 'gpu-exporter' } }],

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireExecutable, startProcess, type ManagedProcess } from './processes';
 
@@ -8,6 +8,8 @@ export interface PrometheusOptions {
   readonly config: string;
   /** File-based discovery: written to targets/<job>.json beside the config. */
   readonly targets?: Record<string, { targets: string[]; labels?: Record<string, string> }[]>;
+  /** A folder of rule files copied to rules/ beside the config (where `rule_files: [rules/*.yml]` finds them). */
+  readonly rulesDir?: string;
   /** Holds prometheus.yml and the TSDB. */
   readonly dataDir: string;
   readonly retention?: string;
@@ -24,6 +26,7 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
   mkdirSync(opts.dataDir, { recursive: true });
   const configFile = join(opts.dataDir, 'prometheus.yml');
   writeFileSync(configFile, opts.config);
+  if (opts.rulesDir) cpSync(opts.rulesDir, join(opts.dataDir, 'rules'), { recursive: true });
   if (opts.targets) {
     mkdirSync(join(opts.dataDir, 'targets'), { recursive: true });
     for (const [job, groups] of Object.entries(opts.targets)) {
