@@ -1,11 +1,7 @@
 /** `npm run demo` end to end: starts, Prometheus scrapes the exporter, Ctrl-C stops everything. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { freePort, queryPrometheus } from '@llmmon/native-stack';
-
-const ROOT = resolve(__dirname, '../..');
+import { ADMIN_TOKEN, ROOT, startDemo } from './run-demo';
 
 async function isListening(port: number): Promise<boolean> {
   try {
@@ -17,45 +13,13 @@ async function isListening(port: number): Promise<boolean> {
 }
 
 it('runs the simulator, the system, GPU, container, vLLM, LiteLLM and Langfuse exporters on the simulated server and Prometheus, answers PromQL, and stops cleanly on SIGINT', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-demo-'));
-  const exporterPort = await freePort();
-  const gpuExporterPort = await freePort();
-  const containerExporterPort = await freePort();
-  const vllmExporterPort = await freePort();
-  const litellmExporterPort = await freePort();
-  const langfuseExporterPort = await freePort();
-  const prometheusPort = await freePort();
-  const simulatorPort = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      SYSTEM_EXPORTER_PORT: String(exporterPort),
-      GPU_EXPORTER_PORT: String(gpuExporterPort),
-      CONTAINER_EXPORTER_PORT: String(containerExporterPort),
-      VLLM_EXPORTER_PORT: String(vllmExporterPort),
-      LITELLM_EXPORTER_PORT: String(litellmExporterPort),
-      LANGFUSE_EXPORTER_PORT: String(langfuseExporterPort),
-      PROMETHEUS_PORT: String(prometheusPort),
-      SIMULATOR_PORT: String(simulatorPort),
-      DEMO_ADMIN_TOKEN: 'demo-test-token-123456',
-      DEMO_DATA_DIR: dataDir,
-      PROMETHEUS_SCRAPE_INTERVAL: '1s',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-
+  const demo = await startDemo();
+  const { child, exited, ports } = demo;
+  const output = demo.output();
+  const exporterPort = ports.system;
+  const prometheusPort = ports.prometheus;
   try {
     const deadline = Date.now() + 90_000;
-    while (!output.includes('first scrape done')) {
-      if (Date.now() > deadline || child.exitCode !== null)
-        throw new Error(`demo did not come up:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
     expect(output).toContain(`http://127.0.0.1:${exporterPort}/metrics`);
     expect(output).toContain(`http://127.0.0.1:${prometheusPort}`);
 
@@ -87,27 +51,15 @@ it('runs the simulator, the system, GPU, container, vLLM, LiteLLM and Langfuse e
     expect(models[0]!.value[1]).toBe('8');
 
     // The scenario API printed in the banner works.
-    const res = await fetch(`http://127.0.0.1:${simulatorPort}/api/v1/scenario`, {
-      method: 'PUT',
-      headers: { authorization: 'Bearer demo-test-token-123456', 'content-type': 'application/json' },
-      body: '{"scenario":"high_load"}',
-    });
-    expect(res.status).toBe(200);
+    expect(output).toContain(`Bearer ${ADMIN_TOKEN}`);
+    expect((await demo.control('/api/v1/scenario', { scenario: 'high_load' })).status).toBe(200);
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(output).toContain('[demo] stopped');
-    expect(await isListening(exporterPort)).toBe(false);
-    expect(await isListening(gpuExporterPort)).toBe(false);
-    expect(await isListening(containerExporterPort)).toBe(false);
-    expect(await isListening(vllmExporterPort)).toBe(false);
-    expect(await isListening(litellmExporterPort)).toBe(false);
-    expect(await isListening(langfuseExporterPort)).toBe(false);
-    expect(await isListening(simulatorPort)).toBe(false);
-    expect(await isListening(prometheusPort)).toBe(false);
+    expect(demo.output()).toContain('[demo] stopped');
+    for (const port of Object.values(ports)) expect(await isListening(port)).toBe(false);
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    demo.cleanup();
   }
 });
 

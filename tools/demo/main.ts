@@ -9,7 +9,8 @@
  * LANGFUSE_EXPORTER_PORT (9903),
  * PROMETHEUS_PORT (23001),
  * DEMO_DATA_DIR (.demo), DEMO_HOST_SOURCE (simulated | real), DEMO_ADMIN_TOKEN (the
- * simulator's control token; a random one by default), PROMETHEUS_SCRAPE_INTERVAL (30s).
+ * simulator's control token; a random one by default), PROMETHEUS_SCRAPE_INTERVAL (30s),
+ * PROMETHEUS_RULES_DIR (infra/prometheus/rules).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -46,6 +47,9 @@ const demoConfigSchema = {
   ),
   DEMO_ADMIN_TOKEN: env.string("The simulator's control token (random by default)."),
   PROMETHEUS_SCRAPE_INTERVAL: env.string('Scrape interval, e.g. 1s (default: prometheus.yml).'),
+  PROMETHEUS_RULES_DIR: env.string(
+    'Alert and recording rules to load (default: infra/prometheus/rules; tests load time-compressed copies).',
+  ),
 };
 
 async function assertPortFree(port: number, what: string): Promise<void> {
@@ -256,7 +260,9 @@ async function main() {
     port: prometheusPort,
     dataDir: join(dataDir, 'prometheus'),
     config,
-    rulesDir: join(ROOT, 'infra/prometheus/rules'),
+    rulesDir: settings.PROMETHEUS_RULES_DIR
+      ? resolve(ROOT, settings.PROMETHEUS_RULES_DIR)
+      : join(ROOT, 'infra/prometheus/rules'),
     targets: {
       system: [{ targets: [`127.0.0.1:${exporterPort}`], labels: { exporter: 'system-exporter' } }],
       gpu: [{ targets: [`127.0.0.1:${gpuExporterPort}`], labels: { exporter: 'gpu-exporter' } }],
@@ -285,7 +291,7 @@ async function main() {
       `    vLLM exporter     ${vllmExporterUrl}/metrics   ${vllmExporterUrl}/api/v1/targets`,
       `    LiteLLM exporter  ${litellmExporterUrl}/metrics   ${litellmExporterUrl}/api/v1/models`,
       `    Langfuse exporter ${langfuseExporterUrl}/metrics`,
-      `    Prometheus        ${prometheus.url}`,
+      `    Prometheus        ${prometheus.url}   alerts: ${prometheus.url}/alerts`,
       `    CPU busy (%)      ${prometheus.url}/graph?g0.expr=${encodeURIComponent(query)}&g0.tab=0`,
       `    logs              ${join(dataDir, 'logs')}`,
       '',

@@ -64,8 +64,8 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'degraded',
-    description: 'Something upstream is wrong: errors ~5%, latencies x3.',
-    settings: { ...base, error_rate: 0.05, latency_multiplier: 3 },
+    description: 'Something upstream is wrong: errors ~8% (past the 5% alert), latencies x3.',
+    settings: { ...base, error_rate: 0.08, latency_multiplier: 3 },
     faults: {},
   },
   {

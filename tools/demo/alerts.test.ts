@@ -1,0 +1,148 @@
+/**
+ * Alerts end to end: the demo stack (simulator, every exporter, Prometheus with our rules)
+ * running 60x faster than real time: the simulator's clock accelerated 60x, and every
+ * duration in the rules (`for:`, range selectors, group intervals) divided by 60. Each
+ * scenario must raise its alert in Prometheus with the right labels; the GPU alert resolves
+ * when the scenario ends.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, startDemo, type RunningDemo } from './run-demo';
+
+const SPEED = 60;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/**
+ * The rules of a world running `speed` times faster: `for: 2m` → `for: 2s`, `[15m]` →
+ * `[15s]`, `interval: 5m` → `interval: 5s`, and thresholds per second (`…_per_second`)
+ * multiplied, since every rate is `speed` times higher.
+ */
+export function compressRules(rules: string, speed: number): string {
+  const scale = (n: string, unit: string) =>
+    `${Math.max(1, Math.round((Number(n) * UNIT_SECONDS[unit]!) / speed))}s`;
+  return rules
+    .replace(/\[(\d+)([smhd])\]/g, (_, n: string, u: string) => `[${scale(n, u)}]`)
+    .replace(
+      /^(\s+(?:for|interval): )(\d+)([smhd])$/gm,
+      (_, head: string, n: string, u: string) => head + scale(n, u),
+    )
+    .replace(
+      /(record: \S+_per_second\n\s+expr: vector\()([\d.]+)\)/g,
+      (_, head: string, n: string) => `${head}${Number(n) * speed})`,
+    );
+}
+
+interface Alert {
+  labels: Record<string, string>;
+  state: 'pending' | 'firing';
+}
+
+async function alerts(demo: RunningDemo): Promise<Alert[]> {
+  const res = await fetch(`${demo.prometheus}/api/v1/alerts`, { signal: AbortSignal.timeout(5000) });
+  return ((await res.json()) as { data: { alerts: Alert[] } }).data.alerts;
+}
+
+/** Polls Prometheus's alerts until `check` holds; fails naming `what` and what was there. */
+async function until(demo: RunningDemo, what: string, check: (a: Alert[]) => boolean, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last: Alert[] = [];
+  while (Date.now() < deadline) {
+    last = await alerts(demo);
+    if (check(last)) return last;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(
+    `timed out waiting for ${what}; alerts: ${JSON.stringify(last.map((a) => [a.labels['alertname'], a.state, a.labels]))}`,
+  );
+}
+
+const firing = (name: string, labels: Record<string, string>) => (list: Alert[]) =>
+  list.some(
+    (a) =>
+      a.state === 'firing' &&
+      a.labels['alertname'] === name &&
+      Object.entries(labels).every(([k, v]) => a.labels[k] === v),
+  );
+
+it('compresses every duration of the rules, and scales their per-second thresholds', () => {
+  expect(compressRules('    for: 2m\n  expr: rate(x[5m]) and increase(y[1d])\n    interval: 5m', 60)).toBe(
+    '    for: 2s\n  expr: rate(x[5s]) and increase(y[1440s])\n    interval: 5s',
+  );
+  expect(compressRules('- record: a:threshold:x_per_second\n  expr: vector(0.1)', 60)).toBe(
+    '- record: a:threshold:x_per_second\n  expr: vector(6)',
+  );
+});
+
+describe('the demo stack, 60x faster', () => {
+  const rulesDir = mkdtempSync(join(tmpdir(), 'llmmon-rules-'));
+  let demo: RunningDemo;
+
+  beforeAll(async () => {
+    const source = join(ROOT, 'infra/prometheus/rules');
+    mkdirSync(rulesDir, { recursive: true });
+    for (const f of readdirSync(source))
+      writeFileSync(join(rulesDir, f), compressRules(readFileSync(join(source, f), 'utf8'), SPEED));
+    // Every target up within 2 minutes (the helper fails otherwise).
+    demo = await startDemo({ PROMETHEUS_RULES_DIR: rulesDir }, 120_000);
+    const clock = await demo.control('/api/v1/clock', { mode: 'accelerated', speed: SPEED });
+    expect(clock.status).toBe(200);
+  }, 180_000);
+
+  afterAll(async () => {
+    demo?.child.kill('SIGINT');
+    await demo?.exited;
+    demo?.cleanup();
+    rmSync(rulesDir, { recursive: true, force: true });
+  });
+
+  it('loads our rules and nothing fires on the normal scenario', async () => {
+    const res = await fetch(`${demo.prometheus}/api/v1/rules?type=alert`);
+    const groups = ((await res.json()) as { data: { groups: { rules: { name: string }[] }[] } }).data.groups;
+    expect(groups.flatMap((g) => g.rules.map((r) => r.name))).toContain('GpuTemperatureCritical');
+    // A healthy server raises nothing, no warning that is always on either, once the first
+    // evaluations after start-up (targets not scraped yet: absent) have passed.
+    await until(demo, 'no active alert on the normal scenario', (l) => l.length === 0, 30_000);
+  });
+
+  it('degraded on a busy server: the error-rate alert fires for the models behind LiteLLM', async () => {
+    // Ten times the normal traffic: enough requests a minute for an error ratio to mean something.
+    const degraded = { scenario: 'degraded', settings: { request_multiplier: 10 } };
+    expect((await demo.control('/api/v1/scenario', degraded)).status).toBe(200);
+    await until(
+      demo,
+      'ModelErrorRateHigh firing',
+      firing('ModelErrorRateHigh', { severity: 'critical', job: 'litellm' }),
+    );
+  });
+
+  it('gpu_overheat: GPU 3 fires the critical temperature alert, which resolves once it cools', async () => {
+    expect((await demo.control('/api/v1/scenario', { scenario: 'gpu_overheat' })).status).toBe(200);
+    const list = await until(
+      demo,
+      'GpuTemperatureCritical firing on GPU 3',
+      firing('GpuTemperatureCritical', { severity: 'critical', gpu: '3', job: 'gpu' }),
+    );
+    // Only the overheating GPU.
+    expect(
+      new Set(
+        list.filter((a) => a.labels['alertname'] === 'GpuTemperatureCritical').map((a) => a.labels['gpu']),
+      ),
+    ).toEqual(new Set(['3']));
+    expect((await demo.control('/api/v1/scenario', { scenario: 'normal' })).status).toBe(200);
+    await until(
+      demo,
+      'GpuTemperatureCritical resolved',
+      (l) => !l.some((a) => a.labels['alertname'] === 'GpuTemperatureCritical'),
+    );
+  });
+
+  it('container_restart_loop: the restart-loop alert names the container', async () => {
+    expect((await demo.control('/api/v1/scenario', { scenario: 'container_restart_loop' })).status).toBe(200);
+    await until(
+      demo,
+      'ContainerRestartLoop firing for vllm-llama8b',
+      firing('ContainerRestartLoop', { severity: 'critical', name: 'vllm-llama8b', job: 'containers' }),
+    );
+  });
+});

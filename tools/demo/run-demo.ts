@@ -1,0 +1,96 @@
+/** Starts `npm run demo` (tools/demo/main.ts) on free loopback ports, for the end-to-end tests. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '@llmmon/native-stack';
+
+export const ROOT = resolve(__dirname, '../..');
+export const ADMIN_TOKEN = 'demo-test-token-123456';
+
+export interface RunningDemo {
+  readonly child: ChildProcess;
+  readonly ports: Record<
+    'system' | 'gpu' | 'container' | 'vllm' | 'litellm' | 'langfuse' | 'prometheus' | 'simulator',
+    number
+  >;
+  readonly prometheus: string;
+  readonly simulator: string;
+  /** Everything it printed so far. */
+  output(): string;
+  /** Resolves with its exit code. */
+  readonly exited: Promise<number | null>;
+  /** PUT to the simulator's control API with the admin token. */
+  control(path: string, body: unknown): Promise<Response>;
+  /** SIGKILL if still running, and removes its data directory. */
+  cleanup(): void;
+}
+
+/** Runs the demo with a 1 s scrape interval and waits until Prometheus sees every exporter up. */
+export async function startDemo(
+  env: Record<string, string> = {},
+  upWithinMs = 120_000,
+): Promise<RunningDemo> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-demo-'));
+  const ports = {
+    system: await freePort(),
+    gpu: await freePort(),
+    container: await freePort(),
+    vllm: await freePort(),
+    litellm: await freePort(),
+    langfuse: await freePort(),
+    prometheus: await freePort(),
+    simulator: await freePort(),
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      SYSTEM_EXPORTER_PORT: String(ports.system),
+      GPU_EXPORTER_PORT: String(ports.gpu),
+      CONTAINER_EXPORTER_PORT: String(ports.container),
+      VLLM_EXPORTER_PORT: String(ports.vllm),
+      LITELLM_EXPORTER_PORT: String(ports.litellm),
+      LANGFUSE_EXPORTER_PORT: String(ports.langfuse),
+      PROMETHEUS_PORT: String(ports.prometheus),
+      SIMULATOR_PORT: String(ports.simulator),
+      DEMO_ADMIN_TOKEN: ADMIN_TOKEN,
+      DEMO_DATA_DIR: dataDir,
+      PROMETHEUS_SCRAPE_INTERVAL: '1s',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const simulator = `http://127.0.0.1:${ports.simulator}`;
+  const demo: RunningDemo = {
+    child,
+    ports,
+    prometheus: `http://127.0.0.1:${ports.prometheus}`,
+    simulator,
+    output: () => output,
+    exited,
+    control: (path, body) =>
+      fetch(`${simulator}${path}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    cleanup: () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  const deadline = Date.now() + upWithinMs;
+  while (!output.includes('first scrape done')) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      demo.cleanup();
+      throw new Error(`demo did not come up within ${upWithinMs / 1000} s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return demo;
+}
