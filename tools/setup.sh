@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up behind `npm test` and `npm run demo`: npm dependencies, then the Debian
-# packages that the tests and the demo run for real (Prometheus, promtool, node_exporter).
+# packages that the tests and the demo run for real (Prometheus, promtool, node_exporter,
+# docker-compose to validate the compose file).
 # Safe to run again: it only installs what is missing or out of date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,8 @@ declare -A packages=(
   [prometheus-node-exporter]=prometheus-node-exporter
   # The GPU exporter's tests compile a stand-in libnvidia-ml.so with it.
   [gcc]=gcc
+  # Validates docker-compose.yml under both profiles (no Docker engine needed or installed).
+  [docker-compose]=docker-compose
 )
 missing=()
 for cmd in "${!packages[@]}"; do
@@ -36,7 +39,7 @@ done
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  say "Debian packages present: prometheus, prometheus-node-exporter, gcc"
+  say "Debian packages present: prometheus, prometheus-node-exporter, gcc, docker-compose"
   exit 0
 fi
 

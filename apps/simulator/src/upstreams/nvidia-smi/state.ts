@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GPU, HOST } from '../../world/layout';
 import type { World } from '../../world/world';
@@ -92,10 +92,21 @@ export class GpuStateWriter {
   /** Returns false when the bundled shim is not there (running from sources). */
   installShim(): boolean {
     if (!existsSync(this.shimScript)) return false;
-    mkdirSync(join(this.dataDir, 'bin'), { recursive: true });
+    const bin = join(this.dataDir, 'bin');
+    mkdirSync(bin, { recursive: true });
+    // Self-contained in the data directory (script, state file, paths relative to it), so a
+    // container that mounts the simulator's volume can run it too (docker compose, mock profile).
+    copyFileSync(this.shimScript, join(bin, 'nvidia-smi.js'));
     writeFileSync(
       this.shimPath,
-      `#!/bin/sh\n# nvidia-smi played by the llmmon simulator (mock data)\nLLMMON_SIM_GPU_STATE='${this.stateFile}' exec '${process.execPath}' '${this.shimScript}' "$@"\n`,
+      [
+        '#!/bin/sh',
+        '# nvidia-smi played by the llmmon simulator (mock data)',
+        'here=$(dirname "$0")',
+        `node=$(command -v node || echo '${process.execPath}')`,
+        'LLMMON_SIM_GPU_STATE="$here/../gpus.json" exec "$node" "$here/nvidia-smi.js" "$@"',
+        '',
+      ].join('\n'),
     );
     chmodSync(this.shimPath, 0o755);
     return true;

@@ -1,0 +1,152 @@
+/**
+ * The compose stack and Grafana provisioning, validated as far as this machine can without a
+ * Docker engine or Grafana: docker-compose (v1) resolves the file under both profiles; each
+ * profile has its services, healthchecks and named volumes; .env.example documents every
+ * variable; Grafana's datasources have fixed uids and its folders are all provisioned.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+const ROOT = join(__dirname, '../..');
+const EXPORTERS = ['system', 'gpu', 'container', 'vllm', 'litellm', 'langfuse'].map((e) => `${e}-exporter`);
+
+interface Service {
+  profiles?: string[];
+  image?: string;
+  healthcheck?: { test: string[] };
+  volumes?: (string | { source?: string; type: string })[];
+  networks?: Record<string, { aliases?: string[] } | null>;
+  network_mode?: string;
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+}
+
+/** `docker-compose config` for a profile (its resolved, merged view), parsed. */
+function resolved(profile: string, env: Record<string, string> = {}): { services: Record<string, Service> } {
+  const out = execFileSync('docker-compose', ['-f', 'docker-compose.yml', '--profile', profile, 'config'], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'], GRAFANA_ADMIN_PASSWORD: 'a-test-password-123', ...env },
+    encoding: 'utf8',
+  });
+  return parse(out) as { services: Record<string, Service> };
+}
+
+describe.each(['real', 'mock'])('docker compose --profile %s', (profile) => {
+  const { services } = resolved(profile);
+  const inProfile = Object.entries(services).filter(([, s]) => !s.profiles || s.profiles.includes(profile));
+  const names = inProfile.map(([n]) => n);
+
+  it('runs Prometheus, Loki, Grafana and every exporter, each reachable under its usual name', () => {
+    for (const n of ['prometheus', 'loki', 'grafana', 'check-env']) expect(names).toContain(n);
+    for (const e of EXPORTERS) {
+      const [name, s] = inProfile.find(
+        ([n, x]) => n === e || x.networks?.['default']?.aliases?.includes(e),
+      ) ?? [undefined];
+      // The system exporter uses the host's network in both profiles; the others the service name.
+      expect(name === e || e === 'system-exporter' || s?.networks?.['default']?.aliases?.includes(e)).toBe(
+        true,
+      );
+    }
+    if (profile === 'mock') expect(names).toContain('simulator');
+    else expect(names).toContain('alloy');
+  });
+
+  it('gives every long-running service a healthcheck, the exporters on /ready', () => {
+    for (const [name, s] of inProfile) {
+      if (name === 'check-env') continue;
+      expect([name, s.healthcheck?.test.join(' ') ?? '']).toEqual([name, expect.stringMatching(/./)]);
+      if (s.image?.startsWith('llmmon/')) expect(s.healthcheck!.test.join(' ')).toContain('/ready');
+    }
+  });
+
+  it('keeps data in named volumes and mounts the Docker socket read-only', () => {
+    for (const [, s] of inProfile) {
+      for (const v of s.volumes ?? []) {
+        const text = typeof v === 'string' ? v : JSON.stringify(v);
+        if (text.includes('docker.sock')) expect(text).toMatch(/:ro$|"read_only":true/);
+      }
+    }
+    const volumes = Object.keys(parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')).volumes);
+    expect(volumes).toEqual(expect.arrayContaining(['prometheus-data', 'loki-data', 'grafana-data']));
+  });
+
+  it('starts Grafana only after the password check passed', () => {
+    expect(services['grafana']!.depends_on!['check-env']!.condition).toBe('service_completed_successfully');
+  });
+});
+
+it('.env.example documents every variable the compose file reads, and nothing else', () => {
+  const used = new Set(
+    [...readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8').matchAll(/\$\{([A-Z_]+)/g)].map((m) => m[1]),
+  );
+  const documented = new Set(
+    [...readFileSync(join(ROOT, '.env.example'), 'utf8').matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]),
+  );
+  expect([...documented].sort()).toEqual([...used].sort());
+});
+
+it('the password check refuses a password under 12 characters', () => {
+  const { services } = resolved('mock', { GRAFANA_ADMIN_PASSWORD: 'short' });
+  const script = services['check-env']!;
+  // Run its command with sh here, as busybox would in the container.
+  const command = (
+    parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')).services['check-env'].command as string[]
+  )[2]!.replace(/\$\$/g, '$');
+  const run = (password: string) => {
+    try {
+      execFileSync('sh', ['-c', command], { env: { GRAFANA_ADMIN_PASSWORD: password }, stdio: 'pipe' });
+      return 0;
+    } catch (err) {
+      return (err as { status: number }).status;
+    }
+  };
+  expect(script.environment!['GRAFANA_ADMIN_PASSWORD']).toBe('short');
+  expect(run('short')).toBe(1);
+  expect(run('')).toBe(1);
+  expect(run('twelve-chars')).toBe(0);
+});
+
+describe('Grafana provisioning', () => {
+  const read = (p: string) => parse(readFileSync(join(ROOT, 'infra/grafana/provisioning', p), 'utf8'));
+
+  it('provides Prometheus and Loki under fixed uids, at their compose addresses', () => {
+    const ds = read('datasources/llmmon.yml').datasources as { uid: string; type: string; url: string }[];
+    expect(ds.map((d) => [d.uid, d.type, d.url])).toEqual([
+      ['llmmon-prometheus', 'prometheus', 'http://prometheus:23001'],
+      ['llmmon-loki', 'loki', 'http://loki:3100'],
+    ]);
+  });
+
+  it('maps the six folders, and the home dashboard exists', () => {
+    const providers = read('dashboards/llmmon.yml').providers as {
+      folder: string;
+      options: { path: string };
+    }[];
+    expect(providers.map((p) => p.folder)).toEqual(['System', 'LLM', 'Analytics', 'Logs', 'Status', 'Self']);
+    const { services } = resolved('real');
+    const home = services['grafana']!.environment!['GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH']!;
+    expect(
+      JSON.parse(readFileSync(join(ROOT, 'infra/grafana/dashboards', home.split('/dashboards/')[1]!), 'utf8'))
+        .uid,
+    ).toBe('llmmon-home');
+  });
+
+  it('allows exactly our two panel plugins unsigned, anonymous access off, 8 h sessions', () => {
+    const env = resolved('real').services['grafana']!.environment!;
+    expect(env['GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS']).toBe(
+      'llmmon-gpuheatmap-panel,llmmon-tokenrate-panel',
+    );
+    expect(env['GF_AUTH_ANONYMOUS_ENABLED']).toBe('false');
+    expect(env['GF_AUTH_LOGIN_MAXIMUM_LIFETIME_DURATION']).toBe('8h');
+  });
+});
+
+it('Loki keeps 30 days on the filesystem without auth', () => {
+  const loki = parse(readFileSync(join(ROOT, 'infra/loki/loki.yml'), 'utf8'));
+  expect(loki.auth_enabled).toBe(false);
+  expect(loki.limits_config.retention_period).toBe('720h');
+  expect(loki.compactor.retention_enabled).toBe(true);
+  expect(loki.schema_config.configs[0].object_store).toBe('filesystem');
+});
