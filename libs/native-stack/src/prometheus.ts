@@ -43,6 +43,8 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
       `--storage.tsdb.retention.time=${opts.retention ?? '30d'}`,
       `--web.listen-address=127.0.0.1:${opts.port}`,
       '--web.enable-lifecycle',
+      // Snapshots for backups (tools/backup); it listens on loopback only.
+      '--web.enable-admin-api',
     ],
     readyUrl: `${url}/-/ready`,
     logFile: opts.logFile,
