@@ -89,3 +89,35 @@ it('refuses to start on a port already in use, naming it', async () => {
     blocker.close();
   }
 });
+
+it('refuses to start without Prometheus, in one line, before starting anything', async () => {
+  // A PATH with node and nothing else: no prometheus.
+  const { mkdtempSync, symlinkSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const bin = mkdtempSync(join(tmpdir(), 'llmmon-path-'));
+  symlinkSync(process.execPath, join(bin, 'node'));
+  const simulatorPort = await freePort();
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PATH: bin, SIMULATOR_PORT: String(simulatorPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(1);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .filter((l) => !l.includes('stopp')),
+    ).toEqual([expect.stringMatching(/^\[demo\] prometheus is not installed: .*apt-get install prometheus/)]);
+    expect(out).not.toContain('starting the simulator');
+    expect(await isListening(simulatorPort)).toBe(false);
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+});

@@ -23,6 +23,7 @@ import {
   waitForQuery,
   simulatorUpstreams,
   type ManagedProcess,
+  requireExecutable,
 } from '@llmmon/native-stack';
 
 const ROOT = resolve(__dirname, '../..');
@@ -72,7 +73,7 @@ let stopping = false;
 
 /** Stops what was started (Prometheus first, so it does not log scrapes of a gone exporter). */
 async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
+  if (!stopping && running.length > 0) {
     stopping = true;
     say('stopping…');
     for (const p of [...running].reverse()) await p.stop();
@@ -92,7 +93,8 @@ async function main() {
   const langfuseExporterPort = settings.LANGFUSE_EXPORTER_PORT;
   const prometheusPort = settings.PROMETHEUS_PORT;
   const dataDir = resolve(ROOT, settings.DEMO_DATA_DIR);
-  const hostSource = settings.DEMO_HOST_SOURCE;
+  // `npm run stack -- --real`: this machine instead of the simulated server.
+  const hostSource = process.argv.includes('--real') ? 'real' : settings.DEMO_HOST_SOURCE;
   const adminToken = settings.DEMO_ADMIN_TOKEN || randomBytes(12).toString('hex');
   const built = (app: string) => {
     const main = join(ROOT, 'dist/apps', app, 'main.js');
@@ -107,6 +109,8 @@ async function main() {
   const litellmExporterMain = built('litellm-exporter');
   const langfuseExporterMain = built('langfuse-exporter');
 
+  // What must exist is checked before anything starts, so a refusal leaves nothing behind.
+  requireExecutable('prometheus', 'prometheus');
   await assertPortFree(simulatorPort, 'simulator');
   await assertPortFree(exporterPort, 'system exporter');
   await assertPortFree(gpuExporterPort, 'GPU exporter');
