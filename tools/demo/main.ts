@@ -17,6 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { env, loadConfigOrExit } from '@llmmon/metrics-core';
+import { backfill } from './backfill';
 import {
   startPrometheus,
   startProcess,
@@ -48,6 +49,18 @@ const demoConfigSchema = {
   ),
   DEMO_ADMIN_TOKEN: env.string("The simulator's control token (random by default)."),
   PROMETHEUS_SCRAPE_INTERVAL: env.string('Scrape interval, e.g. 1s (default: prometheus.yml).'),
+  DEMO_BACKFILL_DAYS: env.int(
+    'Days of history to backfill before Prometheus starts (npm run backfill -- --days N).',
+    0,
+    {
+      min: 0,
+      max: 30,
+    },
+  ),
+  DEMO_BACKFILL_STEP_SECONDS: env.seconds('Seconds between backfilled scrapes (the scrape interval).', 30, {
+    min: 5,
+    max: 3600,
+  }),
   PROMETHEUS_RULES_DIR: env.string(
     'Alert and recording rules to load (default: infra/prometheus/rules; tests load time-compressed copies).',
   ),
@@ -96,6 +109,19 @@ async function main() {
   // `npm run stack -- --real`: this machine instead of the simulated server.
   const hostSource = process.argv.includes('--real') ? 'real' : settings.DEMO_HOST_SOURCE;
   const adminToken = settings.DEMO_ADMIN_TOKEN || randomBytes(12).toString('hex');
+  // `npm run backfill -- --days 7 [--step 60]`: history first, then the live demo.
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  const backfillDays = Number(arg('--days') ?? settings.DEMO_BACKFILL_DAYS);
+  const backfillStepMs = Number(arg('--step') ?? settings.DEMO_BACKFILL_STEP_SECONDS) * 1000;
+  if (!Number.isInteger(backfillDays) || backfillDays < 0 || backfillDays > 30)
+    throw new Error('--days: expected a whole number of days from 0 to 30');
+  if (!(backfillStepMs >= 5000)) throw new Error('--step: expected seconds, at least 5');
+  if (backfillDays > 0 && hostSource !== 'simulated')
+    throw new Error('backfill needs the simulated server (its clock is driven through the past)');
+  const backfillFromMs = Date.now() - backfillDays * 86_400_000;
   const built = (app: string) => {
     const main = join(ROOT, 'dist/apps', app, 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run "npx nx build ${app}"`);
@@ -130,7 +156,21 @@ async function main() {
     await startProcess({
       name: 'simulator',
       command: simulatorMain,
-      env: { HOST: '127.0.0.1', PORT: String(simulatorPort), SIM_DATA_DIR: simDir, ADMIN_TOKEN: adminToken },
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(simulatorPort),
+        SIM_DATA_DIR: simDir,
+        ADMIN_TOKEN: adminToken,
+        // Backfill: start in the past on a manual clock; it is driven to now, then runs in real time.
+        ...(backfillDays > 0
+          ? {
+              SIM_CLOCK: 'manual',
+              SIM_START_TIME: new Date(backfillFromMs).toISOString(),
+              // One clock move per backfilled scrape: far past the interactive limit.
+              CONTROL_RATE_LIMIT_PER_MINUTE: '1000000',
+            }
+          : {}),
+      },
       readyUrl: `${simulatorUrl}/ready`,
       logFile: join(dataDir, 'logs/simulator.log'),
     }),
@@ -161,16 +201,19 @@ async function main() {
   // The simulated server's nvidia-smi, /proc and Docker API, as the simulator lists them.
   const gpuSources =
     hostSource === 'simulated' ? await simulatedGpuSources(simulatorUrl) : ({} as Record<string, string>);
-  running.push(
-    await startProcess({
+  // While backfilling it reads the GPUs 5 times a second, so its background snapshot keeps up
+  // with the simulator's clock; afterwards it is restarted at its normal pace.
+  const startGpuExporter = (extraEnv: Record<string, string> = {}) =>
+    startProcess({
       name: 'gpu-exporter',
       command: gpuExporterMain,
-      env: { HOST: '127.0.0.1', PORT: String(gpuExporterPort), ...gpuSources },
+      env: { HOST: '127.0.0.1', PORT: String(gpuExporterPort), ...gpuSources, ...extraEnv },
       // A machine without GPUs never gets ready; the exporter still serves its source errors.
       readyUrl: `${gpuExporterUrl}/${hostSource === 'simulated' ? 'ready' : 'health'}`,
       logFile: join(dataDir, 'logs/gpu-exporter.log'),
-    }),
-  );
+    });
+  let gpuExporter = await startGpuExporter(backfillDays > 0 ? { GPU_REFRESH_SECONDS: '0.2' } : {});
+  running.push(gpuExporter);
 
   const containerExporterUrl = `http://127.0.0.1:${containerExporterPort}`;
   say(`starting container exporter on ${containerExporterUrl} (Docker: ${hostSource}) …`);
@@ -247,6 +290,62 @@ async function main() {
     }),
   );
 
+  const targets: Record<string, { targets: string[]; labels: Record<string, string> }[]> = {
+    system: [{ targets: [`127.0.0.1:${exporterPort}`], labels: { exporter: 'system-exporter' } }],
+    gpu: [{ targets: [`127.0.0.1:${gpuExporterPort}`], labels: { exporter: 'gpu-exporter' } }],
+    containers: [
+      { targets: [`127.0.0.1:${containerExporterPort}`], labels: { exporter: 'container-exporter' } },
+    ],
+    vllm: [{ targets: [`127.0.0.1:${vllmExporterPort}`], labels: { exporter: 'vllm-exporter' } }],
+    litellm: [{ targets: [`127.0.0.1:${litellmExporterPort}`], labels: { exporter: 'litellm-exporter' } }],
+    langfuse: [{ targets: [`127.0.0.1:${langfuseExporterPort}`], labels: { exporter: 'langfuse-exporter' } }],
+  };
+
+  if (backfillDays > 0) {
+    say(`backfilling ${backfillDays} day(s) of history, a scrape every ${backfillStepMs / 1000} s …`);
+    let shown = -1;
+    const result = await backfill({
+      simulator: simulatorUrl,
+      adminToken,
+      targets: Object.entries(targets).flatMap(([job, groups]) =>
+        groups.flatMap((g) =>
+          g.targets.map((instance) => ({
+            job,
+            instance,
+            url: `http://${instance}/metrics`,
+            labels: g.labels,
+          })),
+        ),
+      ),
+      fromMs: backfillFromMs,
+      toMs: () => Date.now(),
+      stepMs: backfillStepMs,
+      tsdbDir: join(dataDir, 'prometheus', 'tsdb'),
+      workDir: join(dataDir, 'backfill'),
+      onProgress: (atMs, done, total) => {
+        const percent = Math.floor((100 * done) / total);
+        if (percent === shown) return;
+        shown = percent;
+        const bar = '#'.repeat(Math.round(percent / 3.4)).padEnd(30, '.');
+        process.stdout.write(`\r[demo] ${bar} ${percent}%  ${new Date(atMs).toISOString().slice(0, 16)}Z`);
+      },
+    });
+    process.stdout.write('\n');
+    say(
+      `backfilled ${result.steps} scrapes (${result.samples} samples); the simulator now runs in real time`,
+    );
+    const live = await fetch(`${simulatorUrl}/api/v1/clock`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'realtime' }),
+    });
+    if (!live.ok) throw new Error(`the simulator refused to run in real time: ${await live.text()}`);
+    await gpuExporter.stop();
+    running.splice(running.indexOf(gpuExporter), 1);
+    gpuExporter = await startGpuExporter();
+    running.push(gpuExporter);
+  }
+
   const interval = settings.PROMETHEUS_SCRAPE_INTERVAL;
   let config = readFileSync(join(ROOT, 'infra/prometheus/prometheus.yml'), 'utf8').replace(
     "'localhost:23001'",
@@ -267,18 +366,7 @@ async function main() {
     rulesDir: settings.PROMETHEUS_RULES_DIR
       ? resolve(ROOT, settings.PROMETHEUS_RULES_DIR)
       : join(ROOT, 'infra/prometheus/rules'),
-    targets: {
-      system: [{ targets: [`127.0.0.1:${exporterPort}`], labels: { exporter: 'system-exporter' } }],
-      gpu: [{ targets: [`127.0.0.1:${gpuExporterPort}`], labels: { exporter: 'gpu-exporter' } }],
-      containers: [
-        { targets: [`127.0.0.1:${containerExporterPort}`], labels: { exporter: 'container-exporter' } },
-      ],
-      vllm: [{ targets: [`127.0.0.1:${vllmExporterPort}`], labels: { exporter: 'vllm-exporter' } }],
-      litellm: [{ targets: [`127.0.0.1:${litellmExporterPort}`], labels: { exporter: 'litellm-exporter' } }],
-      langfuse: [
-        { targets: [`127.0.0.1:${langfuseExporterPort}`], labels: { exporter: 'langfuse-exporter' } },
-      ],
-    },
+    targets,
     logFile: join(dataDir, 'logs/prometheus.log'),
   });
   running.push(prometheus);

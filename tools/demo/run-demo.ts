@@ -57,6 +57,12 @@ export async function startDemo(
       DEMO_ADMIN_TOKEN: ADMIN_TOKEN,
       DEMO_DATA_DIR: dataDir,
       PROMETHEUS_SCRAPE_INTERVAL: '1s',
+      // The simulator's upstreams on ephemeral ports too (it passes them through the environment),
+      // so two demos (tests, a developer's own) never collide.
+      SIM_VLLM_BASE_PORT: '0',
+      SIM_DOCKER_PORT: '0',
+      SIM_LITELLM_PORT: '0',
+      SIM_LANGFUSE_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -174,6 +174,11 @@ export class Simulator {
           store: this.store,
           logger,
           upstreams: () => this.upstreams(),
+          // A manual clock jump (backfill) shows in /proc, /sys and nvidia-smi at once.
+          onClockMoved: () => {
+            this.tick();
+            this.hostTree.write();
+          },
         });
         dockerControlRoutes(router, helpers, { world: this.world, docker: this.docker, logger });
         hubRoutes(router);

@@ -13,6 +13,8 @@ export interface ControlDeps {
   readonly logger: Logger;
   /** Where each simulated upstream answers (for exporters' configuration, the demo, tests). */
   readonly upstreams: () => Record<string, unknown>;
+  /** After the clock moved: brings what the exporters read from disk to the new time at once. */
+  readonly onClockMoved?: () => void;
 }
 
 /** Longest manual clock jump in one request (keeps a request from computing for minutes). */
@@ -96,6 +98,7 @@ export function controlRoutes(router: Router, { control }: RouteHelpers, deps: C
     }
     clock.set(mode as ClockMode, (speed as number | undefined) ?? clock.speed, toMs);
     world.advanceTo(clock.now());
+    deps.onClockMoved?.();
     logger.info(clockView(), 'clock changed');
     ctx.body = clockView();
   });

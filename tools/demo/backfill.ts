@@ -1,0 +1,104 @@
+/**
+ * History for the demo: drives the simulator's (manual) clock through past days, scrapes the
+ * real exporters at every step as Prometheus would (their samples, job and instance labels,
+ * `up`), writes the result as OpenMetrics a day at a time and turns each day into TSDB blocks
+ * with `promtool tsdb create-blocks-from openmetrics`, straight into Prometheus's data folder.
+ * Prometheus, started afterwards, has the whole history at once.
+ */
+import { execFile } from 'node:child_process';
+import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parseExposition } from '@llmmon/metrics-core';
+import { requireExecutable } from '@llmmon/native-stack';
+
+export interface BackfillTarget {
+  readonly job: string;
+  readonly instance: string;
+  /** The exporter's /metrics. */
+  readonly url: string;
+  /** Target labels Prometheus would add (file discovery's `labels`). */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface BackfillOptions {
+  /** The simulator's base URL and admin token (its clock must be in manual mode). */
+  readonly simulator: string;
+  readonly adminToken: string;
+  readonly targets: readonly BackfillTarget[];
+  readonly fromMs: number;
+  /** Up to (about) now: recomputed as the backfill goes, since it takes a while. */
+  readonly toMs: () => number;
+  readonly stepMs: number;
+  /** Prometheus's TSDB folder (created if missing). */
+  readonly tsdbDir: string;
+  /** For the day files, deleted as each becomes blocks. */
+  readonly workDir: string;
+  readonly onProgress?: (atMs: number, done: number, total: number) => void;
+}
+
+const DAY_MS = 86_400_000;
+const run = promisify(execFile);
+
+/** OpenMetrics label value escaping: backslash, double quote, newline. */
+const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const labelText = (labels: Readonly<Record<string, string>>) =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}="${escape(v)}"`)
+    .join(',');
+
+async function scrapeInto(out: WriteStream, t: BackfillTarget, seconds: number): Promise<number> {
+  const targetLabels = { ...t.labels, job: t.job, instance: t.instance };
+  let lines = 0;
+  const write = (name: string, labels: Readonly<Record<string, string>>, value: number) => {
+    if (!Number.isFinite(value) && !Number.isNaN(value)) return; // ±Inf gauges: none of ours
+    out.write(`${name}{${labelText({ ...labels, ...targetLabels })}} ${value} ${seconds}\n`);
+    lines++;
+  };
+  try {
+    const res = await fetch(t.url, { signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`${res.status}`);
+    for (const family of parseExposition(await res.text()).values())
+      for (const s of family.samples) write(s.name, s.labels, s.value);
+    write('up', {}, 1);
+  } catch {
+    write('up', {}, 0);
+  }
+  return lines;
+}
+
+/** Runs the backfill; returns how many steps and samples it wrote. */
+export async function backfill(o: BackfillOptions): Promise<{ steps: number; samples: number }> {
+  const promtool = requireExecutable('promtool', 'prometheus');
+  mkdirSync(o.tsdbDir, { recursive: true });
+  mkdirSync(o.workDir, { recursive: true });
+  let steps = 0;
+  let samples = 0;
+  let t = o.fromMs;
+  while (t < o.toMs() - o.stepMs) {
+    // One day (or what is left of it) per file: bounded temporary space.
+    const file = join(o.workDir, `backfill-${t}.om`);
+    const out = createWriteStream(file);
+    const dayEnd = Math.min(t + DAY_MS, o.toMs() - o.stepMs);
+    for (; t < dayEnd; t += o.stepMs) {
+      const moved = await fetch(`${o.simulator}/api/v1/clock`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${o.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ mode: 'manual', time: new Date(t).toISOString() }),
+        signal: AbortSignal.timeout(60_000),
+      });
+      if (!moved.ok) throw new Error(`the simulator refused to move its clock: ${await moved.text()}`);
+      const counts = await Promise.all(o.targets.map((target) => scrapeInto(out, target, t / 1000)));
+      samples += counts.reduce((a, b) => a + b, 0);
+      steps++;
+      o.onProgress?.(t, t - o.fromMs, o.toMs() - o.fromMs);
+    }
+    out.end('# EOF\n');
+    await new Promise<void>((res, rej) => out.once('finish', res).once('error', rej));
+    await run(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, o.tsdbDir], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    rmSync(file, { force: true });
+  }
+  return { steps, samples };
+}
