@@ -29,6 +29,7 @@ export default [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:config', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:plugin', onlyDependOnLibsWithTags: ['scope:browser'] },
             { sourceTag: 'scope:browser', notDependOnLibsWithTags: ['scope:node'] },
           ],

@@ -31,6 +31,9 @@ declare -A packages=(
   [gcc]=gcc
   # Validates docker-compose.yml under both profiles (no Docker engine needed or installed).
   [docker-compose]=docker-compose
+  # Alertmanager and amtool (check-config in npm test; the demo runs it).
+  [prometheus-alertmanager]=prometheus-alertmanager
+  [amtool]=prometheus-alertmanager
 )
 missing=()
 for cmd in "${!packages[@]}"; do
@@ -39,7 +42,7 @@ done
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  say "Debian packages present: prometheus, prometheus-node-exporter, gcc, docker-compose"
+  say "Debian packages present: prometheus, prometheus-node-exporter, prometheus-alertmanager, gcc, docker-compose"
   exit 0
 fi
 

@@ -39,7 +39,8 @@ describe.each(['real', 'mock'])('docker compose --profile %s', (profile) => {
   const names = inProfile.map(([n]) => n);
 
   it('runs Prometheus, Loki, Grafana and every exporter, each reachable under its usual name', () => {
-    for (const n of ['prometheus', 'loki', 'grafana', 'check-env']) expect(names).toContain(n);
+    for (const n of ['prometheus', 'loki', 'grafana', 'check-env', 'alertmanager'])
+      expect(names).toContain(n);
     for (const e of EXPORTERS) {
       const [name, s] = inProfile.find(
         ([n, x]) => n === e || x.networks?.['default']?.aliases?.includes(e),
@@ -55,7 +56,7 @@ describe.each(['real', 'mock'])('docker compose --profile %s', (profile) => {
 
   it('gives every long-running service a healthcheck, the exporters on /ready', () => {
     for (const [name, s] of inProfile) {
-      if (name === 'check-env') continue;
+      if (name === 'check-env' || name === 'alertmanager-config') continue;
       expect([name, s.healthcheck?.test.join(' ') ?? '']).toEqual([name, expect.stringMatching(/./)]);
       if (s.image?.startsWith('llmmon/')) expect(s.healthcheck!.test.join(' ')).toContain('/ready');
     }
@@ -111,11 +112,12 @@ it('the password check refuses a password under 12 characters', () => {
 describe('Grafana provisioning', () => {
   const read = (p: string) => parse(readFileSync(join(ROOT, 'infra/grafana/provisioning', p), 'utf8'));
 
-  it('provides Prometheus and Loki under fixed uids, at their compose addresses', () => {
+  it('provides Prometheus, Loki and Alertmanager under fixed uids, at their compose addresses', () => {
     const ds = read('datasources/llmmon.yml').datasources as { uid: string; type: string; url: string }[];
     expect(ds.map((d) => [d.uid, d.type, d.url])).toEqual([
       ['llmmon-prometheus', 'prometheus', 'http://prometheus:23001'],
       ['llmmon-loki', 'loki', 'http://loki:3100'],
+      ['llmmon-alertmanager', 'alertmanager', 'http://alertmanager:9093'],
     ]);
   });
 

@@ -6,6 +6,8 @@
  * when the scenario ends.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startDemo, type RunningDemo } from './run-demo';
@@ -24,13 +26,21 @@ export function compressRules(rules: string, speed: number): string {
   return rules
     .replace(/\[(\d+)([smhd])\]/g, (_, n: string, u: string) => `[${scale(n, u)}]`)
     .replace(
-      /^(\s+(?:for|interval): )(\d+)([smhd])$/gm,
+      /^(\s+(?:for|interval|group_wait|group_interval|repeat_interval|resolve_timeout): )(\d+)([smhd])$/gm,
       (_, head: string, n: string, u: string) => head + scale(n, u),
     )
     .replace(
       /(record: \S+_per_second\n\s+expr: vector\()([\d.]+)\)/g,
       (_, head: string, n: string) => `${head}${Number(n) * speed})`,
     );
+}
+
+async function waitFor(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 interface Alert {
@@ -74,17 +84,51 @@ it('compresses every duration of the rules, and scales their per-second threshol
   );
 });
 
+/** One webhook notification from Alertmanager (its JSON payload, version 4). */
+interface Notification {
+  status: 'firing' | 'resolved';
+  groupLabels: Record<string, string>;
+  alerts: { status: string; labels: Record<string, string>; annotations: Record<string, string> }[];
+}
+
+/** A webhook receiver on loopback that records what Alertmanager posts. */
+async function startWebhook() {
+  const received: Notification[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push(JSON.parse(body) as Notification);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received, server };
+}
+
 describe('the demo stack, 60x faster', () => {
   const rulesDir = mkdtempSync(join(tmpdir(), 'llmmon-rules-'));
   let demo: RunningDemo;
+  let webhook: Awaited<ReturnType<typeof startWebhook>>;
 
   beforeAll(async () => {
     const source = join(ROOT, 'infra/prometheus/rules');
     mkdirSync(rulesDir, { recursive: true });
     for (const f of readdirSync(source))
       writeFileSync(join(rulesDir, f), compressRules(readFileSync(join(source, f), 'utf8'), SPEED));
+    const alertmanagerConfig = join(rulesDir, 'alertmanager.yml.template');
+    const template = readFileSync(join(ROOT, 'infra/alertmanager/alertmanager.yml'), 'utf8');
+    writeFileSync(alertmanagerConfig, compressRules(template, SPEED));
+    webhook = await startWebhook();
     // Every target up within 2 minutes (the helper fails otherwise).
-    demo = await startDemo({ PROMETHEUS_RULES_DIR: rulesDir }, 120_000);
+    demo = await startDemo(
+      {
+        PROMETHEUS_RULES_DIR: rulesDir,
+        ALERTMANAGER_CONFIG: alertmanagerConfig,
+        ALERT_WEBHOOK_URL: webhook.url,
+      },
+      120_000,
+    );
     const clock = await demo.control('/api/v1/clock', { mode: 'accelerated', speed: SPEED });
     expect(clock.status).toBe(200);
   }, 180_000);
@@ -93,6 +137,7 @@ describe('the demo stack, 60x faster', () => {
     demo?.child.kill('SIGINT');
     await demo?.exited;
     demo?.cleanup();
+    webhook?.server.close();
     rmSync(rulesDir, { recursive: true, force: true });
   });
 
@@ -116,7 +161,7 @@ describe('the demo stack, 60x faster', () => {
     );
   });
 
-  it('gpu_overheat: GPU 3 fires the critical temperature alert, which resolves once it cools', async () => {
+  it('gpu_overheat: GPU 3 fires the critical temperature alert; Alertmanager sends one grouped notification, the warning inhibited; it resolves', async () => {
     expect((await demo.control('/api/v1/scenario', { scenario: 'gpu_overheat' })).status).toBe(200);
     const list = await until(
       demo,
@@ -129,12 +174,40 @@ describe('the demo stack, 60x faster', () => {
         list.filter((a) => a.labels['alertname'] === 'GpuTemperatureCritical').map((a) => a.labels['gpu']),
       ),
     ).toEqual(new Set(['3']));
+    const critical = (n: Notification) => n.groupLabels['alertname'] === 'GpuTemperatureCritical';
+    await waitFor('the critical notification', () =>
+      webhook.received.some((n) => critical(n) && n.status === 'firing'),
+    );
+    // The warning about the same GPU (75 °C < 88 °C) fires in Prometheus too, but Alertmanager holds it back.
+    await until(demo, 'GpuTemperatureHigh firing', firing('GpuTemperatureHigh', { gpu: '3' }));
+    const am = await (await fetch(`http://127.0.0.1:${demo.ports.alertmanager}/api/v2/alerts`)).json();
+    const warning = (am as { labels: Record<string, string>; status: { inhibitedBy: string[] } }[]).find(
+      (a) => a.labels['alertname'] === 'GpuTemperatureHigh' && a.labels['gpu'] === '3',
+    );
+    expect(warning?.status.inhibitedBy.length).toBeGreaterThan(0);
+
     expect((await demo.control('/api/v1/scenario', { scenario: 'normal' })).status).toBe(200);
     await until(
       demo,
       'GpuTemperatureCritical resolved',
       (l) => !l.some((a) => a.labels['alertname'] === 'GpuTemperatureCritical'),
     );
+    await waitFor('the resolved notification', () =>
+      webhook.received.some((n) => critical(n) && n.status === 'resolved'),
+    );
+
+    const sent = webhook.received.filter(critical);
+    const firingSent = sent.filter((n) => n.status === 'firing');
+    expect(firingSent).toHaveLength(1); // one grouped notification, not one per evaluation
+    expect(firingSent[0]!.alerts.map((a) => [a.labels['gpu'], a.labels['severity']])).toEqual([
+      ['3', 'critical'],
+    ]);
+    expect(firingSent[0]!.alerts[0]!.annotations['runbook_url']).toBe(
+      'docs/runbooks.md#gputemperaturecritical',
+    );
+    expect(firingSent[0]!.alerts[0]!.annotations['summary']).toMatch(/^GPU 3 on .* is at \d+(\.\d+)? °C$/);
+    expect(sent.filter((n) => n.status === 'resolved')).toHaveLength(1);
+    expect(webhook.received.some((n) => n.groupLabels['alertname'] === 'GpuTemperatureHigh')).toBe(false);
   });
 
   it('container_restart_loop: the restart-loop alert names the container', async () => {

@@ -121,3 +121,23 @@ it('refuses to start without Prometheus, in one line, before starting anything',
     rmSync(bin, { recursive: true, force: true });
   }
 });
+
+it('refuses a malformed ALERT_WEBHOOK_URL in one line, exit 2, before starting anything', async () => {
+  const simulatorPort = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ALERT_WEBHOOK_URL: 'hooks.example.org/llmmon',
+      SIMULATOR_PORT: String(simulatorPort),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  expect(code).toBe(2);
+  expect(out.trim().split('\n')).toEqual([expect.stringContaining('ALERT_WEBHOOK_URL')]);
+  expect(await isListening(simulatorPort)).toBe(false);
+});

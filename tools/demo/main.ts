@@ -25,6 +25,8 @@ import {
   simulatorUpstreams,
   type ManagedProcess,
   requireExecutable,
+  renderAlertmanagerConfig,
+  startAlertmanager,
 } from '@llmmon/native-stack';
 
 const ROOT = resolve(__dirname, '../..');
@@ -41,6 +43,11 @@ const demoConfigSchema = {
   LITELLM_EXPORTER_PORT: port('the LiteLLM exporter', 9901),
   LANGFUSE_EXPORTER_PORT: port('the Langfuse exporter', 9903),
   PROMETHEUS_PORT: port('Prometheus', 23001),
+  ALERTMANAGER_PORT: port('Alertmanager', 23003),
+  ALERT_WEBHOOK_URL: env.url('Where Alertmanager posts notifications (a webhook); unset: sent nowhere.'),
+  ALERTMANAGER_CONFIG: env.string(
+    'Alertmanager configuration template (default: infra/alertmanager/alertmanager.yml; tests use a time-compressed copy).',
+  ),
   DEMO_DATA_DIR: env.string('Data and logs, relative to the repository.', '.demo'),
   DEMO_HOST_SOURCE: env.oneOf(
     'What the exporters read: the simulated server or this machine.',
@@ -105,6 +112,7 @@ async function main() {
   const litellmExporterPort = settings.LITELLM_EXPORTER_PORT;
   const langfuseExporterPort = settings.LANGFUSE_EXPORTER_PORT;
   const prometheusPort = settings.PROMETHEUS_PORT;
+  const alertmanagerPort = settings.ALERTMANAGER_PORT;
   const dataDir = resolve(ROOT, settings.DEMO_DATA_DIR);
   // `npm run stack -- --real`: this machine instead of the simulated server.
   const hostSource = process.argv.includes('--real') ? 'real' : settings.DEMO_HOST_SOURCE;
@@ -137,6 +145,7 @@ async function main() {
 
   // What must exist is checked before anything starts, so a refusal leaves nothing behind.
   requireExecutable('prometheus', 'prometheus');
+  requireExecutable('prometheus-alertmanager', 'prometheus-alertmanager');
   await assertPortFree(simulatorPort, 'simulator');
   await assertPortFree(exporterPort, 'system exporter');
   await assertPortFree(gpuExporterPort, 'GPU exporter');
@@ -145,6 +154,7 @@ async function main() {
   await assertPortFree(litellmExporterPort, 'LiteLLM exporter');
   await assertPortFree(langfuseExporterPort, 'Langfuse exporter');
   await assertPortFree(prometheusPort, 'Prometheus');
+  await assertPortFree(alertmanagerPort, 'Alertmanager');
 
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
@@ -346,11 +356,26 @@ async function main() {
     running.push(gpuExporter);
   }
 
-  const interval = settings.PROMETHEUS_SCRAPE_INTERVAL;
-  let config = readFileSync(join(ROOT, 'infra/prometheus/prometheus.yml'), 'utf8').replace(
-    "'localhost:23001'",
-    `'127.0.0.1:${prometheusPort}'`,
+  say(`starting Alertmanager on http://127.0.0.1:${alertmanagerPort} …`);
+  const alertmanagerTemplate = readFileSync(
+    settings.ALERTMANAGER_CONFIG
+      ? resolve(ROOT, settings.ALERTMANAGER_CONFIG)
+      : join(ROOT, 'infra/alertmanager/alertmanager.yml'),
+    'utf8',
   );
+  const alertmanager = await startAlertmanager({
+    port: alertmanagerPort,
+    dataDir: join(dataDir, 'alertmanager'),
+    config: renderAlertmanagerConfig(alertmanagerTemplate, settings.ALERT_WEBHOOK_URL),
+    logFile: join(dataDir, 'logs/alertmanager.log'),
+  });
+  running.push(alertmanager);
+  if (!settings.ALERT_WEBHOOK_URL) say('ALERT_WEBHOOK_URL is not set: alerts are shown, not sent anywhere');
+
+  const interval = settings.PROMETHEUS_SCRAPE_INTERVAL;
+  let config = readFileSync(join(ROOT, 'infra/prometheus/prometheus.yml'), 'utf8')
+    .replace("'localhost:23001'", `'127.0.0.1:${prometheusPort}'`)
+    .replace("'alertmanager:9093'", `'127.0.0.1:${alertmanagerPort}'`);
   // A shorter interval (tests) also shortens the timeout, which must not exceed it.
   if (interval)
     config = config.replace(
@@ -384,6 +409,7 @@ async function main() {
       `    LiteLLM exporter  ${litellmExporterUrl}/metrics   ${litellmExporterUrl}/api/v1/models`,
       `    Langfuse exporter ${langfuseExporterUrl}/metrics`,
       `    Prometheus        ${prometheus.url}   alerts: ${prometheus.url}/alerts`,
+      `    Alertmanager      ${alertmanager.url}`,
       `    CPU busy (%)      ${prometheus.url}/graph?g0.expr=${encodeURIComponent(query)}&g0.tab=0`,
       `    logs              ${join(dataDir, 'logs')}`,
       '',

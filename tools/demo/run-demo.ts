@@ -11,7 +11,15 @@ export const ADMIN_TOKEN = 'demo-test-token-123456';
 export interface RunningDemo {
   readonly child: ChildProcess;
   readonly ports: Record<
-    'system' | 'gpu' | 'container' | 'vllm' | 'litellm' | 'langfuse' | 'prometheus' | 'simulator',
+    | 'system'
+    | 'gpu'
+    | 'container'
+    | 'vllm'
+    | 'litellm'
+    | 'langfuse'
+    | 'prometheus'
+    | 'alertmanager'
+    | 'simulator',
     number
   >;
   readonly prometheus: string;
@@ -40,6 +48,7 @@ export async function startDemo(
     litellm: await freePort(),
     langfuse: await freePort(),
     prometheus: await freePort(),
+    alertmanager: await freePort(),
     simulator: await freePort(),
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts'], {
@@ -53,6 +62,7 @@ export async function startDemo(
       LITELLM_EXPORTER_PORT: String(ports.litellm),
       LANGFUSE_EXPORTER_PORT: String(ports.langfuse),
       PROMETHEUS_PORT: String(ports.prometheus),
+      ALERTMANAGER_PORT: String(ports.alertmanager),
       SIMULATOR_PORT: String(ports.simulator),
       DEMO_ADMIN_TOKEN: ADMIN_TOKEN,
       DEMO_DATA_DIR: dataDir,

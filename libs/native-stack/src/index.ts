@@ -21,3 +21,9 @@ export {
   type RunningSimulator,
   type SimulatorUpstreams,
 } from './simulator';
+export {
+  renderAlertmanagerConfig,
+  startAlertmanager,
+  type AlertmanagerOptions,
+  type RunningAlertmanager,
+} from './alertmanager';
