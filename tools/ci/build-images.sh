@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds the Docker image of each app (infra/docker/node-app.Dockerfile), for CI and releases.
+#   tools/ci/build-images.sh --affected <base-ref>      only the apps a change touches
+#   tools/ci/build-images.sh --all [--push REGISTRY --tag VERSION]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+mode="" base="" registry="" tag="dev"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --affected) mode=affected; base="$2"; shift 2 ;;
+    --all) mode=all; shift ;;
+    --push) registry="$2"; shift 2 ;;
+    --tag) tag="$2"; shift 2 ;;
+    *) echo "[images] unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[ -n "$mode" ] || { echo "[images] give --affected <base-ref> or --all" >&2; exit 2; }
+
+export NX_DAEMON=false NX_NO_CLOUD=true
+if [ "$mode" = affected ]; then
+  apps=$(npx nx show projects --affected --base="$base" --head=HEAD --projects 'tag:type:app' | sort)
+else
+  apps=$(npx nx show projects --projects 'tag:type:app' | sort)
+fi
+[ -n "$apps" ] || { echo "[images] no app affected"; exit 0; }
+
+for app in $apps; do
+  image="llmmon/$app:$tag"
+  echo "[images] building $image"
+  docker build -f infra/docker/node-app.Dockerfile --build-arg APP="$app" -t "$image" .
+  if [ -n "$registry" ]; then
+    for t in "$tag" latest; do
+      docker tag "$image" "$registry/llmmon-$app:$t"
+      docker push "$registry/llmmon-$app:$t"
+    done
+  fi
+done
