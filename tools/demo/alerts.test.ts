@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { plans } from './plans';
 import { ROOT, startDemo, type RunningDemo } from './run-demo';
 
 const SPEED = 60;
@@ -217,5 +218,14 @@ describe('the demo stack, 60x faster', () => {
       'ContainerRestartLoop firing for vllm-llama8b',
       firing('ContainerRestartLoop', { severity: 'critical', name: 'vllm-llama8b', job: 'containers' }),
     );
+  });
+
+  // The scenario → alert part of every test plan (tests/e2e/plans) that names alerts.
+  it.each(plans().filter(([, p]) => p.alerts.length > 0))('plan %s: its alerts fire', async (_file, plan) => {
+    const body = plan.settings
+      ? { scenario: plan.scenario, settings: plan.settings }
+      : { scenario: plan.scenario };
+    expect((await demo.control('/api/v1/scenario', body)).status).toBe(200);
+    for (const a of plan.alerts) await until(demo, `${a.alertname} firing`, firing(a.alertname, a.labels));
   });
 });
