@@ -3,24 +3,11 @@
  * stays healthy, says the upstream is down, keeps serving the last good snapshot marked stale,
  * logs one line per failed poll (not per scrape), and reads the missed traces once it recovers.
  */
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { BackgroundSnapshot, parseExposition } from '@llmmon/metrics-core';
-import { renderCollector, sampleValue } from '@llmmon/metrics-core/testing';
+import { captureLogs, renderCollector, sampleValue } from '@llmmon/metrics-core/testing';
 import { langfuseCollector } from '../src/collectors/langfuse';
 import { LangfuseReader, type LangfuseState } from '../src/read';
 import { PUBLIC_KEY, SECRET_KEY, startFakeLangfuse } from './fake-langfuse';
-
-function capturingLogger() {
-  const lines: { msg: string; kind?: string }[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()) as { msg: string; kind?: string });
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), lines };
-}
 
 type Fault = 'html' | 'garbage' | 'slow' | undefined;
 
@@ -30,7 +17,7 @@ async function setUp(
   now: () => number = () => Date.parse('2025-11-18T14:31:00Z'),
 ) {
   const fake = await startFakeLangfuse({ fault });
-  const { logger, lines } = capturingLogger();
+  const { logger, lines } = captureLogs();
   const reader = new LangfuseReader({
     url: fake.url,
     publicKey: PUBLIC_KEY,

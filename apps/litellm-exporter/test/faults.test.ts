@@ -3,31 +3,18 @@
  * healthy, says the upstream is down, keeps serving the last good catalog marked stale, and
  * logs one line per failed background read and per change of /metrics failure, not per scrape.
  */
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { BackgroundSnapshot, parseExposition } from '@llmmon/metrics-core';
-import { renderCollector, sampleValue } from '@llmmon/metrics-core/testing';
+import { captureLogs, renderCollector, sampleValue } from '@llmmon/metrics-core/testing';
 import { litellmCollector, type ProxyState } from '../src/collectors/litellm';
 import { readProxy } from '../src/read';
 import { KEY, startFakeLitellm } from './fake-litellm';
-
-function capturingLogger() {
-  const lines: { msg: string; kind?: string }[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()) as { msg: string; kind?: string });
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), lines };
-}
 
 const value = (text: string, family: string, labels: Record<string, string> = {}) =>
   sampleValue(parseExposition(text), family, labels);
 
 async function setUp(key: string, fault: () => 'html' | 'slow' | undefined) {
   const fake = await startFakeLitellm({ fault });
-  const { logger, lines } = capturingLogger();
+  const { logger, lines } = captureLogs();
   const snapshot = new BackgroundSnapshot<ProxyState>({
     name: 'litellm',
     read: (signal) => readProxy({ url: fake.url, apiKey: key, timeoutMs: 500, healthTimeoutMs: 500 }, signal),

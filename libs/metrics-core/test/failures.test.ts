@@ -1,18 +1,8 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { ClassifiedError, FailureLog } from '../src';
+import { captureLogs } from '../src/testing';
 
 it('logs a part once when it starts failing, when the kind changes and when it recovers; totals never drop', () => {
-  const msgs: string[] = [];
-  const logger = pino(
-    { level: 'info' },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        msgs.push((JSON.parse(chunk.toString()) as { msg: string; kind?: string }).kind ?? 'recovered');
-        done();
-      },
-    }),
-  );
+  const { logger, lines } = captureLogs();
   const log = new FailureLog(logger, { failing: 'down', recovered: 'up' });
   const timeout = new ClassifiedError('timeout', 'slow');
   for (let i = 0; i < 3; i++) log.failed('a', timeout); // three scrapes, one line
@@ -20,6 +10,7 @@ it('logs a part once when it starts failing, when the kind changes and when it r
   log.succeeded('a');
   log.succeeded('a');
   log.failed('b', timeout);
+  const msgs = lines.map((l) => l.kind ?? 'recovered');
   expect(msgs).toEqual(['timeout', 'parse', 'recovered', 'timeout']);
   expect(log.countsOf('a')).toEqual(
     new Map([

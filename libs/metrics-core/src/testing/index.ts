@@ -5,13 +5,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
+import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { Collector } from '../collector';
 import { exporterConfigSchema, type ExporterConfig } from '../exporter-config';
 import { configTable, loadConfig, type ConfigSchema } from '../config';
 import { parseExposition, type ParsedFamily } from '../exposition';
-import { silentLogger } from '../logger';
+import { silentLogger, type Logger } from '../logger';
 import { MetricSink } from '../metric';
 import { render } from '../render';
 import { createExporter, type Exporter, type ExporterOptions } from '../server';
@@ -280,4 +282,19 @@ export function runWithConfig(
     timeout: 10_000,
   });
   return { status: r.status, stderr: r.stderr.trim().split('\n') };
+}
+
+/** A logger at `info` that keeps each JSON line it writes, for tests on what gets logged (and how often). */
+export function captureLogs(): {
+  logger: Logger;
+  lines: { msg: string; kind?: string; [field: string]: unknown }[];
+} {
+  const lines: { msg: string; kind?: string }[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(JSON.parse(chunk.toString()) as { msg: string; kind?: string });
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
 }
