@@ -12,7 +12,7 @@
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, env, fetchJson, loadConfigOrExit } from '@llmmon/metrics-core';
+import { ConfigError, env, errorMessage, fetchJson, loadConfigOrExit } from '@llmmon/metrics-core';
 
 const ROOT = resolve(__dirname, '../..');
 const say = (msg: string) => console.log(`[backup] ${msg}`);
@@ -28,8 +28,6 @@ const schema = {
 };
 
 const TIMEOUT_MS = 30_000;
-/** The error's own message (the upstream helper already names the cause in it). */
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 async function exportGrafana(url: string, auth: string, out: string): Promise<number> {
   const headers = { authorization: auth };
@@ -105,13 +103,13 @@ async function main(): Promise<void> {
     );
   } catch (err) {
     failed = true;
-    console.error(`[backup] Grafana at ${c.GRAFANA_URL}: ${messageOf(err)}`);
+    console.error(`[backup] Grafana at ${c.GRAFANA_URL}: ${errorMessage(err)}`);
   }
   try {
     say(`Prometheus snapshot: ${await snapshotPrometheus(c.PROMETHEUS_URL, c.PROMETHEUS_DATA_DIR, out)}`);
   } catch (err) {
     failed = true;
-    console.error(`[backup] Prometheus at ${c.PROMETHEUS_URL}: ${messageOf(err)}`);
+    console.error(`[backup] Prometheus at ${c.PROMETHEUS_URL}: ${errorMessage(err)}`);
   }
   process.exit(failed ? 1 : 0);
 }

@@ -87,8 +87,10 @@ export function classifyError(err: unknown): ErrorKind {
 export function errorMessage(err: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
-    parts.push(e instanceof Error ? e.message : String(e));
+    const message = e instanceof Error ? e.message : String(e);
+    // A wrapper often quotes its cause already (fetchText: "GET … failed: <cause>"): say it once.
+    if (!parts.some((p) => p.includes(message))) parts.push(message);
     e = (e as { cause?: unknown }).cause;
   }
-  return [...new Set(parts)].join(': ');
+  return parts.join(': ');
 }

@@ -1,6 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ClassifiedError, classifyError, fetchExposition, fetchJson, fetchText, redactUrl } from '../src';
+import {
+  ClassifiedError,
+  classifyError,
+  errorMessage,
+  fetchExposition,
+  fetchJson,
+  fetchText,
+  redactUrl,
+} from '../src';
 
 let server: Server;
 let base: string;
@@ -95,6 +103,14 @@ describe('upstream helper', () => {
     expect(await kindOf(fetchText(`http://127.0.0.1:${await closedPort()}/`, { timeoutMs: 1000 }))).toBe(
       'refused',
     );
+  });
+
+  it('names the cause of a failed call once in its message', async () => {
+    const port = await closedPort();
+    const err = await fetchText(`http://127.0.0.1:${port}/`, { timeoutMs: 1000 }).catch((e: unknown) => e);
+    const message = errorMessage(err);
+    expect(message).toMatch(new RegExp(`^GET http://127\\.0\\.0\\.1:${port}/ failed: .*ECONNREFUSED`));
+    expect(message.split('ECONNREFUSED')).toHaveLength(2);
   });
 
   it('never puts credentials from a URL into an error', async () => {
