@@ -135,9 +135,12 @@ export class HubMetadata {
     return this.failures.totals;
   }
 
-  /** The metadata known for a Hub id (possibly past its TTL while a refresh is due), or undefined. */
+  /**
+   * The metadata known for a Hub id (possibly past its TTL while a refresh is due), or
+   * undefined. Memory only: it is called on scrape; the disk cache is read by refresh().
+   */
   get(id: string): { metadata: ModelMetadata; ageSeconds: number } | undefined {
-    const e = this.entries.get(id) ?? this.load(id);
+    const e = this.entries.get(id);
     return e?.metadata ? { metadata: e.metadata, ageSeconds: (this.now() - e.fetchedAt) / 1000 } : undefined;
   }
 
@@ -192,7 +195,7 @@ export class HubMetadata {
 
   private load(id: string): Entry | undefined {
     if (this.tried.has(id)) return undefined;
-    this.tried.add(id); // the disk is read once per id, not on every scrape
+    this.tried.add(id); // the disk is read once per id, not on every refresh
     try {
       const e = JSON.parse(readFileSync(this.file(id), 'utf8')) as Entry;
       if (typeof e.fetchedAt !== 'number' || e.metadata === undefined) return undefined;
