@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startPrometheus, type RunningPrometheus } from '@llmmon/native-stack';
+import { freePort, scrapeEverySecond, startPrometheus, type RunningPrometheus } from '@llmmon/native-stack';
 import { ROOT } from '../demo/run-demo';
 
 const TOKEN = 'glsa_test_token_0123456789';
@@ -86,7 +86,7 @@ describe('npm run backup', () => {
     prometheus = await startPrometheus({
       port: await freePort(),
       dataDir: join(dir, 'prometheus'),
-      config: 'global:\n  scrape_interval: 1s\nscrape_configs: []\n',
+      config: scrapeEverySecond({}),
     });
     grafana = await startFakeGrafana();
   });

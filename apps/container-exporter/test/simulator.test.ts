@@ -9,6 +9,7 @@ import { sampleValue, scrape, scrapeUntil } from '@llmmon/metrics-core/testing';
 import {
   freePort,
   startProcess,
+  scrapeEverySecond,
   startPrometheus,
   startSimulator,
   waitForQuery,
@@ -66,7 +67,7 @@ describe('container exporter on the simulated server', () => {
     prometheus = await startPrometheus({
       port: await freePort(),
       dataDir: join(dataDir, 'prometheus'),
-      config: `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: containers\n    static_configs:\n      - targets: ['127.0.0.1:${exporter.port}']\n`,
+      config: scrapeEverySecond({ containers: `127.0.0.1:${exporter.port}` }),
     });
   });
 

@@ -9,6 +9,7 @@ import { scrape } from '@llmmon/metrics-core/testing';
 import {
   freePort,
   startProcess,
+  scrapeEverySecond,
   startPrometheus,
   startSimulator,
   waitForQuery,
@@ -52,7 +53,7 @@ describe('GPU exporter on the simulated 8x H200 server', () => {
     prometheus = await startPrometheus({
       port: await freePort(),
       dataDir: join(dataDir, 'prometheus'),
-      config: `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: gpu\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`,
+      config: scrapeEverySecond({ gpu: `127.0.0.1:${port}` }),
     });
   });
 

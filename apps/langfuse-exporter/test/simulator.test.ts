@@ -10,6 +10,7 @@ import { sampleValue, scrapeUntil } from '@llmmon/metrics-core/testing';
 import {
   freePort,
   startProcess,
+  scrapeEverySecond,
   startPrometheus,
   startSimulator,
   waitForQuery,
@@ -78,7 +79,7 @@ describe('Langfuse exporter on the simulated Langfuse', () => {
     prometheus = await startPrometheus({
       port: await freePort(),
       dataDir: join(dataDir, 'prometheus'),
-      config: `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: langfuse\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`,
+      config: scrapeEverySecond({ langfuse: `127.0.0.1:${port}` }),
     });
   });
 

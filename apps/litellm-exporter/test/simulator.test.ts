@@ -10,6 +10,7 @@ import { runWithConfig, sampleValue, scrape, scrapeUntil } from '@llmmon/metrics
 import {
   freePort,
   startProcess,
+  scrapeEverySecond,
   startPrometheus,
   startSimulator,
   waitForQuery,
@@ -70,7 +71,7 @@ describe('LiteLLM exporter on the simulated proxy', () => {
     prometheus = await startPrometheus({
       port: await freePort(),
       dataDir: join(dataDir, 'prometheus'),
-      config: `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: litellm\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`,
+      config: scrapeEverySecond({ litellm: `127.0.0.1:${port}` }),
     });
   });
 

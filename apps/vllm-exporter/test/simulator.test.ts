@@ -11,6 +11,7 @@ import {
   freePort,
   queryPrometheus,
   startProcess,
+  scrapeEverySecond,
   startPrometheus,
   startSimulator,
   waitForQuery,
@@ -56,7 +57,7 @@ describe('vLLM exporter on the simulated server', () => {
     prometheus = await startPrometheus({
       port: await freePort(),
       dataDir: join(dataDir, 'prometheus'),
-      config: `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: vllm\n    static_configs:\n      - targets: ['127.0.0.1:${exporter.port}']\n`,
+      config: scrapeEverySecond({ vllm: `127.0.0.1:${exporter.port}` }),
     });
   });
 

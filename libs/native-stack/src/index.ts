@@ -8,6 +8,7 @@ export {
 } from './processes';
 export {
   startPrometheus,
+  scrapeEverySecond,
   queryPrometheus,
   waitForQuery,
   type RunningPrometheus,

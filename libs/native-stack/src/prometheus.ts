@@ -20,6 +20,14 @@ export interface RunningPrometheus extends ManagedProcess {
   readonly url: string;
 }
 
+/** A prometheus.yml scraping each job's one target every second (tests), e.g. `{ gpu: '127.0.0.1:9445' }`. */
+export function scrapeEverySecond(jobs: Readonly<Record<string, string>>): string {
+  const configs = Object.entries(jobs).map(
+    ([job, target]) => `  - job_name: ${job}\n    static_configs:\n      - targets: ['${target}']\n`,
+  );
+  return `global:\n  scrape_interval: 1s\nscrape_configs:${configs.length ? `\n${configs.join('')}` : ' []\n'}`;
+}
+
 /** Starts Debian's Prometheus on loopback with the given configuration. */
 export async function startPrometheus(opts: PrometheusOptions): Promise<RunningPrometheus> {
   const binary = requireExecutable('prometheus', 'prometheus');
