@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  requireBelow,
   env,
   exporterConfigSchema,
   validateExporterConfig,
@@ -36,12 +37,12 @@ export const labelName = (key: string) => `container_label_${key.replace(/[^a-zA
 /** Checks that cannot be expressed per variable. */
 export function validate(c: ContainerExporterConfig): void {
   validateExporterConfig(c);
-  if (c.STATS_TIMEOUT_SECONDS >= c.COLLECTOR_TIMEOUT_SECONDS) {
-    throw new ConfigError(
-      'STATS_TIMEOUT_SECONDS',
-      `must be below COLLECTOR_TIMEOUT_SECONDS (${c.COLLECTOR_TIMEOUT_SECONDS}), or one slow container drops every container's series`,
-    );
-  }
+  requireBelow(
+    c,
+    'STATS_TIMEOUT_SECONDS',
+    'COLLECTOR_TIMEOUT_SECONDS',
+    "or one slow container drops every container's series",
+  );
   const seen = new Map<string, string>();
   for (const key of c.CONTAINER_LABEL_ALLOWLIST) {
     const other = seen.get(labelName(key));

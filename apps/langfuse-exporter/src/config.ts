@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  requireBelow,
   env,
   exporterConfigSchema,
   validateExporterConfig,
@@ -60,12 +61,7 @@ export function validate(c: LangfuseExporterConfig): void {
   validateExporterConfig(c);
   if (!c.LANGFUSE_PUBLIC_KEY) throw new ConfigError('LANGFUSE_PUBLIC_KEY', 'must be set (pk-lf-…)');
   if (!c.LANGFUSE_SECRET_KEY) throw new ConfigError('LANGFUSE_SECRET_KEY', 'must be set (sk-lf-…)');
-  if (c.LANGFUSE_TIMEOUT_SECONDS >= c.LANGFUSE_POLL_SECONDS) {
-    throw new ConfigError(
-      'LANGFUSE_TIMEOUT_SECONDS',
-      `must be below LANGFUSE_POLL_SECONDS (${c.LANGFUSE_POLL_SECONDS})`,
-    );
-  }
+  requireBelow(c, 'LANGFUSE_TIMEOUT_SECONDS', 'LANGFUSE_POLL_SECONDS');
   const most = maxSeries({ topModels: c.LANGFUSE_TOP_MODELS, topScores: c.LANGFUSE_TOP_SCORES });
   if (most > c.LANGFUSE_SERIES_BUDGET) {
     throw new ConfigError(

@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  requireBelow,
   env,
   exporterConfigSchema,
   validateExporterConfig,
@@ -90,10 +91,5 @@ export function validate(c: LitellmExporterConfig): void {
   validateExporterConfig(c);
   if (!c.LITELLM_API_KEY)
     throw new ConfigError('LITELLM_API_KEY', 'must be set: /model/info and /health need a key');
-  if (c.LITELLM_TIMEOUT_SECONDS >= c.COLLECTOR_TIMEOUT_SECONDS) {
-    throw new ConfigError(
-      'LITELLM_TIMEOUT_SECONDS',
-      `must be below COLLECTOR_TIMEOUT_SECONDS (${c.COLLECTOR_TIMEOUT_SECONDS})`,
-    );
-  }
+  requireBelow(c, 'LITELLM_TIMEOUT_SECONDS', 'COLLECTOR_TIMEOUT_SECONDS');
 }

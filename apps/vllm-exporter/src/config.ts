@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  requireBelow,
   env,
   exporterConfigSchema,
   validateExporterConfig,
@@ -72,10 +73,10 @@ export function validate(c: VllmExporterConfig): void {
       'set at least one URL when DOCKER_ENABLED=false, or nothing is monitored',
     );
   }
-  if (c.VLLM_TIMEOUT_SECONDS >= c.COLLECTOR_TIMEOUT_SECONDS) {
-    throw new ConfigError(
-      'VLLM_TIMEOUT_SECONDS',
-      `must be below COLLECTOR_TIMEOUT_SECONDS (${c.COLLECTOR_TIMEOUT_SECONDS}), or one slow instance drops every instance's series`,
-    );
-  }
+  requireBelow(
+    c,
+    'VLLM_TIMEOUT_SECONDS',
+    'COLLECTOR_TIMEOUT_SECONDS',
+    "or one slow instance drops every instance's series",
+  );
 }

@@ -33,6 +33,21 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Refuses a setting that must stay below another (a call's timeout below the collection's or
+ * the poll's): `<name>: must be below <limit> (<value>)`, and why, if given.
+ */
+export function requireBelow<C extends Record<string, unknown>>(
+  c: C,
+  name: keyof C & string,
+  limit: keyof C & string,
+  why?: string,
+): void {
+  if ((c[name] as number) >= (c[limit] as number)) {
+    throw new ConfigError(name, `must be below ${limit} (${String(c[limit])})${why ? `, ${why}` : ''}`);
+  }
+}
+
 function spec<T>(
   description: string,
   def: T | undefined,

@@ -29,6 +29,7 @@ export {
   redactConfig,
   configTable,
   ConfigError,
+  requireBelow,
   type ConfigSchema,
   type ConfigOf,
   type VarSpec,
