@@ -30,6 +30,14 @@ import {
 } from '@llmmon/native-stack';
 
 const ROOT = resolve(__dirname, '../..');
+const EXPORTERS = [
+  'system-exporter',
+  'gpu-exporter',
+  'container-exporter',
+  'vllm-exporter',
+  'litellm-exporter',
+  'langfuse-exporter',
+] as const;
 const say = (msg: string) => console.log(`[demo] ${msg}`);
 
 const port = (what: string, def: number) => env.int(`Port of ${what}.`, def, { min: 1, max: 65535 });
@@ -135,13 +143,9 @@ async function main() {
     if (!existsSync(main)) throw new Error(`${main} is missing: run "npx nx build ${app}"`);
     return main;
   };
+  // Every build must exist before anything starts.
   const simulatorMain = built('simulator');
-  const exporterMain = built('system-exporter');
-  const gpuExporterMain = built('gpu-exporter');
-  const containerExporterMain = built('container-exporter');
-  const vllmExporterMain = built('vllm-exporter');
-  const litellmExporterMain = built('litellm-exporter');
-  const langfuseExporterMain = built('langfuse-exporter');
+  for (const app of EXPORTERS) built(app);
 
   // What must exist is checked before anything starts, so a refusal leaves nothing behind.
   requireExecutable('prometheus', 'prometheus');
@@ -186,119 +190,74 @@ async function main() {
     }),
   );
 
+  // Where the simulated server's parts answer (asked once); on this machine, nothing to point at.
+  const sim = hostSource === 'simulated' ? await simulatorUpstreams(simulatorUrl) : undefined;
+  /** Starts one built exporter on loopback; `ready` waits for its /ready (else /health: real sources may never be ready). */
+  const startExporter = (app: string, port: number, env: Record<string, string>, ready = sim !== undefined) =>
+    startProcess({
+      name: app,
+      command: built(app),
+      env: { HOST: '127.0.0.1', PORT: String(port), ...env },
+      readyUrl: `http://127.0.0.1:${port}/${ready ? 'ready' : 'health'}`,
+      logFile: join(dataDir, `logs/${app}.log`),
+    });
+
   const exporterUrl = `http://127.0.0.1:${exporterPort}`;
   say(`starting system exporter on ${exporterUrl} (host: ${hostSource}) …`);
-  const hostPaths =
-    hostSource === 'simulated'
-      ? {
-          PROCFS_PATH: join(simDir, 'host/proc'),
-          SYSFS_PATH: join(simDir, 'host/sys'),
-          FILESYSTEM_STATFS_FILE: join(simDir, 'host/statfs.json'),
-        }
-      : {};
-  running.push(
-    await startProcess({
-      name: 'system-exporter',
-      command: exporterMain,
-      env: { HOST: '127.0.0.1', PORT: String(exporterPort), ...hostPaths },
-      readyUrl: `${exporterUrl}/ready`,
-      logFile: join(dataDir, 'logs/system-exporter.log'),
-    }),
-  );
+  const hostPaths: Record<string, string> = sim
+    ? { PROCFS_PATH: sim.host.procfs, SYSFS_PATH: sim.host.sysfs, FILESYSTEM_STATFS_FILE: sim.host.statfs }
+    : {};
+  running.push(await startExporter('system-exporter', exporterPort, hostPaths, true));
 
   const gpuExporterUrl = `http://127.0.0.1:${gpuExporterPort}`;
   say(`starting GPU exporter on ${gpuExporterUrl} (GPUs: ${hostSource}) …`);
-  // The simulated server's nvidia-smi, /proc and Docker API, as the simulator lists them.
-  const gpuSources =
-    hostSource === 'simulated' ? await simulatedGpuSources(simulatorUrl) : ({} as Record<string, string>);
+  // The simulated server's nvidia-smi, /proc and Docker API.
+  const gpuSources: Record<string, string> = sim
+    ? { NVIDIA_SMI_PATH: sim.nvidia_smi, HOST_PROC: sim.host.procfs, DOCKER_SOCKET: sim.docker.socket }
+    : {};
   // While backfilling it reads the GPUs 5 times a second, so its background snapshot keeps up
   // with the simulator's clock; afterwards it is restarted at its normal pace.
   const startGpuExporter = (extraEnv: Record<string, string> = {}) =>
-    startProcess({
-      name: 'gpu-exporter',
-      command: gpuExporterMain,
-      env: { HOST: '127.0.0.1', PORT: String(gpuExporterPort), ...gpuSources, ...extraEnv },
-      // A machine without GPUs never gets ready; the exporter still serves its source errors.
-      readyUrl: `${gpuExporterUrl}/${hostSource === 'simulated' ? 'ready' : 'health'}`,
-      logFile: join(dataDir, 'logs/gpu-exporter.log'),
-    });
+    startExporter('gpu-exporter', gpuExporterPort, { ...gpuSources, ...extraEnv });
   let gpuExporter = await startGpuExporter(backfillDays > 0 ? { GPU_REFRESH_SECONDS: '0.2' } : {});
   running.push(gpuExporter);
 
   const containerExporterUrl = `http://127.0.0.1:${containerExporterPort}`;
   say(`starting container exporter on ${containerExporterUrl} (Docker: ${hostSource}) …`);
-  const dockerHost =
-    hostSource === 'simulated'
-      ? { DOCKER_HOST: `unix://${(await simulatorUpstreams(simulatorUrl)).docker.socket}` }
-      : ({} as Record<string, string>);
-  running.push(
-    await startProcess({
-      name: 'container-exporter',
-      command: containerExporterMain,
-      env: { HOST: '127.0.0.1', PORT: String(containerExporterPort), ...dockerHost },
-      // Without Docker here it never gets ready; it still serves llmmon_docker_up 0.
-      readyUrl: `${containerExporterUrl}/${hostSource === 'simulated' ? 'ready' : 'health'}`,
-      logFile: join(dataDir, 'logs/container-exporter.log'),
-    }),
-  );
+  const dockerHost: Record<string, string> = sim ? { DOCKER_HOST: `unix://${sim.docker.socket}` } : {};
+  running.push(await startExporter('container-exporter', containerExporterPort, dockerHost));
 
   const vllmExporterUrl = `http://127.0.0.1:${vllmExporterPort}`;
   say(`starting vLLM exporter on ${vllmExporterUrl} (vLLM: ${hostSource}) …`);
-  running.push(
-    await startProcess({
-      name: 'vllm-exporter',
-      command: vllmExporterMain,
-      env: { HOST: '127.0.0.1', PORT: String(vllmExporterPort), ...dockerHost },
-      readyUrl: `${vllmExporterUrl}/${hostSource === 'simulated' ? 'ready' : 'health'}`,
-      logFile: join(dataDir, 'logs/vllm-exporter.log'),
-    }),
-  );
+  running.push(await startExporter('vllm-exporter', vllmExporterPort, dockerHost));
 
   const litellmExporterUrl = `http://127.0.0.1:${litellmExporterPort}`;
   say(`starting LiteLLM exporter on ${litellmExporterUrl} (LiteLLM: ${hostSource}) …`);
   // The simulated proxy, its key and Hub mirror; on this machine, LITELLM_URL and LITELLM_API_KEY if set.
-  const litellm =
-    hostSource === 'simulated'
-      ? {
-          LITELLM_URL: (await simulatorUpstreams(simulatorUrl)).litellm.url,
-          LITELLM_API_KEY: 'sk-llmmon-simulator',
-          HF_URL: (await simulatorUpstreams(simulatorUrl)).huggingface.url,
-          HF_CACHE_DIR: join(dataDir, 'hf-cache'),
-        }
-      : { LITELLM_API_KEY: process.env['LITELLM_API_KEY'] || 'sk-unset' };
-  running.push(
-    await startProcess({
-      name: 'litellm-exporter',
-      command: litellmExporterMain,
-      env: { HOST: '127.0.0.1', PORT: String(litellmExporterPort), ...litellm },
-      readyUrl: `${litellmExporterUrl}/${hostSource === 'simulated' ? 'ready' : 'health'}`,
-      logFile: join(dataDir, 'logs/litellm-exporter.log'),
-    }),
-  );
+  const litellm: Record<string, string> = sim
+    ? {
+        LITELLM_URL: sim.litellm.url,
+        LITELLM_API_KEY: 'sk-llmmon-simulator',
+        HF_URL: sim.huggingface.url,
+        HF_CACHE_DIR: join(dataDir, 'hf-cache'),
+      }
+    : { LITELLM_API_KEY: process.env['LITELLM_API_KEY'] || 'sk-unset' };
+  running.push(await startExporter('litellm-exporter', litellmExporterPort, litellm));
 
   const langfuseExporterUrl = `http://127.0.0.1:${langfuseExporterPort}`;
   say(`starting Langfuse exporter on ${langfuseExporterUrl} (Langfuse: ${hostSource}) …`);
   // The simulated Langfuse and its project keys; on this machine, LANGFUSE_* if set.
-  const langfuse =
-    hostSource === 'simulated'
-      ? {
-          LANGFUSE_URL: (await simulatorUpstreams(simulatorUrl)).langfuse.url,
-          LANGFUSE_PUBLIC_KEY: 'pk-lf-llmmon-sim',
-          LANGFUSE_SECRET_KEY: 'sk-lf-llmmon-sim',
-        }
-      : {
-          LANGFUSE_PUBLIC_KEY: process.env['LANGFUSE_PUBLIC_KEY'] || 'pk-lf-unset',
-          LANGFUSE_SECRET_KEY: process.env['LANGFUSE_SECRET_KEY'] || 'sk-lf-unset',
-        };
-  running.push(
-    await startProcess({
-      name: 'langfuse-exporter',
-      command: langfuseExporterMain,
-      env: { HOST: '127.0.0.1', PORT: String(langfuseExporterPort), ...langfuse },
-      readyUrl: `${langfuseExporterUrl}/${hostSource === 'simulated' ? 'ready' : 'health'}`,
-      logFile: join(dataDir, 'logs/langfuse-exporter.log'),
-    }),
-  );
+  const langfuse: Record<string, string> = sim
+    ? {
+        LANGFUSE_URL: sim.langfuse.url,
+        LANGFUSE_PUBLIC_KEY: 'pk-lf-llmmon-sim',
+        LANGFUSE_SECRET_KEY: 'sk-lf-llmmon-sim',
+      }
+    : {
+        LANGFUSE_PUBLIC_KEY: process.env['LANGFUSE_PUBLIC_KEY'] || 'pk-lf-unset',
+        LANGFUSE_SECRET_KEY: process.env['LANGFUSE_SECRET_KEY'] || 'sk-lf-unset',
+      };
+  running.push(await startExporter('langfuse-exporter', langfuseExporterPort, langfuse));
 
   const targets: Record<string, { targets: string[]; labels: Record<string, string> }[]> = {
     system: [{ targets: [`127.0.0.1:${exporterPort}`], labels: { exporter: 'system-exporter' } }],
@@ -433,12 +392,6 @@ async function main() {
     return undefined;
   });
   if (up) say('first scrape done: Prometheus sees every exporter as up');
-}
-
-/** GPU exporter settings that point it at the simulator's nvidia-smi, /proc and Docker API. */
-async function simulatedGpuSources(simulatorUrl: string): Promise<Record<string, string>> {
-  const up = await simulatorUpstreams(simulatorUrl);
-  return { NVIDIA_SMI_PATH: up.nvidia_smi, HOST_PROC: up.host.procfs, DOCKER_SOCKET: up.docker.socket };
 }
 
 main().catch((err: unknown) => {
