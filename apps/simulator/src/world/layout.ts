@@ -155,6 +155,8 @@ export interface ContainerSpec {
   readonly cpuCores: number;
   readonly memoryBytes: number;
   readonly memoryLimitBytes: number; // 0 = unlimited
+  /** `--cpus` (compose `cpus:`); none = unlimited. */
+  readonly cpuLimitCores?: number;
   readonly gpus: readonly number[];
   readonly vllm?: VllmSpec;
 }
@@ -237,6 +239,7 @@ const OTHER_CONTAINERS: readonly ContainerSpec[] = [
     cpuCores: 0.6,
     memoryBytes: 1.1 * GiB,
     memoryLimitBytes: 4 * GiB,
+    cpuLimitCores: 4,
     gpus: [],
   },
   {
@@ -246,6 +249,7 @@ const OTHER_CONTAINERS: readonly ContainerSpec[] = [
     cpuCores: 0.3,
     memoryBytes: 0.9 * GiB,
     memoryLimitBytes: 4 * GiB,
+    cpuLimitCores: 2,
     gpus: [],
   },
   {
@@ -255,6 +259,7 @@ const OTHER_CONTAINERS: readonly ContainerSpec[] = [
     cpuCores: 0.4,
     memoryBytes: 0.7 * GiB,
     memoryLimitBytes: 4 * GiB,
+    cpuLimitCores: 2,
     gpus: [],
   },
   {
@@ -264,6 +269,7 @@ const OTHER_CONTAINERS: readonly ContainerSpec[] = [
     cpuCores: 0.5,
     memoryBytes: 3.2 * GiB,
     memoryLimitBytes: 16 * GiB,
+    cpuLimitCores: 4,
     gpus: [],
   },
   {

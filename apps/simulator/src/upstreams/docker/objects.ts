@@ -187,6 +187,7 @@ export function containerInspect(c: ContainerState, w: World, published: PortMap
       ]
     : null;
   host.Memory = c.spec.memoryLimitBytes;
+  host.NanoCpus = Math.round((c.spec.cpuLimitCores ?? 0) * 1e9);
   host.PortBindings = published.has(c.spec.name)
     ? { '8000/tcp': [{ HostIp: '127.0.0.1', HostPort: String(published.get(c.spec.name)) }] }
     : {};
