@@ -208,7 +208,14 @@ describe('the demo stack, 60x faster', () => {
     );
     expect(firingSent[0]!.alerts[0]!.annotations['summary']).toMatch(/^GPU 3 on .* is at \d+(\.\d+)? °C$/);
     expect(sent.filter((n) => n.status === 'resolved')).toHaveLength(1);
-    expect(webhook.received.some((n) => n.groupLabels['alertname'] === 'GpuTemperatureHigh')).toBe(false);
+    // Held back for as long as the critical fired. (Once it resolves, a GPU still cooling
+    // through 75-85 °C rightly gets its warning: that may arrive now, so it is not counted.)
+    const criticalResolved = webhook.received.findIndex((n) => critical(n) && n.status === 'resolved');
+    expect(
+      webhook.received
+        .slice(0, criticalResolved)
+        .some((n) => n.groupLabels['alertname'] === 'GpuTemperatureHigh'),
+    ).toBe(false);
   });
 
   it('container_restart_loop: the restart-loop alert names the container', async () => {
