@@ -7,7 +7,8 @@
  * Environment: SIMULATOR_PORT (23100), SYSTEM_EXPORTER_PORT (9100), GPU_EXPORTER_PORT (9445),
  * CONTAINER_EXPORTER_PORT (8080), VLLM_EXPORTER_PORT (9902), LITELLM_EXPORTER_PORT (9901),
  * LANGFUSE_EXPORTER_PORT (9903),
- * PROMETHEUS_PORT (23001),
+ * PROMETHEUS_PORT (23001), ALERTMANAGER_PORT (23003), and when their binaries are on PATH
+ * GRAFANA_PORT (23000, with GRAFANA_ADMIN_PASSWORD), LOKI_PORT (23002), ALLOY_PORT (23004, --real only),
  * DEMO_DATA_DIR (.demo), DEMO_HOST_SOURCE (simulated | real), DEMO_ADMIN_TOKEN (the
  * simulator's control token; a random one by default), PROMETHEUS_SCRAPE_INTERVAL (30s),
  * PROMETHEUS_RULES_DIR (infra/prometheus/rules).
@@ -18,6 +19,13 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { env, loadConfigOrExit } from '@llmmon/metrics-core';
 import { backfill } from './backfill';
+import {
+  checkGrafanaPassword,
+  findObservability,
+  startAlloy,
+  startGrafana,
+  startLoki,
+} from './observability';
 import {
   startPrometheus,
   startProcess,
@@ -52,6 +60,12 @@ const demoConfigSchema = {
   LANGFUSE_EXPORTER_PORT: port('the Langfuse exporter', 9903),
   PROMETHEUS_PORT: port('Prometheus', 23001),
   ALERTMANAGER_PORT: port('Alertmanager', 23003),
+  GRAFANA_PORT: port('Grafana (started when on PATH)', 23000),
+  GRAFANA_ADMIN_PASSWORD: env.secret(
+    "Grafana's admin password, 12 characters or more (required when Grafana is on PATH).",
+  ),
+  LOKI_PORT: port('Loki (started when Grafana Loki is on PATH)', 23002),
+  ALLOY_PORT: port('Grafana Alloy (--real, when on PATH)', 23004),
   ALERT_WEBHOOK_URL: env.url('Where Alertmanager posts notifications (a webhook); unset: sent nowhere.'),
   ALERTMANAGER_CONFIG: env.string(
     'Alertmanager configuration template (default: infra/alertmanager/alertmanager.yml; tests use a time-compressed copy).',
@@ -111,7 +125,12 @@ async function stopAll(code: number): Promise<never> {
 }
 
 async function main() {
-  const settings = loadConfigOrExit(demoConfigSchema);
+  // `npm run stack -- --real`: this machine instead of the simulated server (Alloy ships its Docker logs).
+  const real = process.argv.includes('--real') || process.env['DEMO_HOST_SOURCE'] === 'real';
+  const observability = findObservability(real);
+  const settings = loadConfigOrExit(demoConfigSchema, process.env, (c) =>
+    checkGrafanaPassword(c.GRAFANA_ADMIN_PASSWORD, observability.grafana !== undefined),
+  );
   const simulatorPort = settings.SIMULATOR_PORT;
   const exporterPort = settings.SYSTEM_EXPORTER_PORT;
   const gpuExporterPort = settings.GPU_EXPORTER_PORT;
@@ -122,8 +141,7 @@ async function main() {
   const prometheusPort = settings.PROMETHEUS_PORT;
   const alertmanagerPort = settings.ALERTMANAGER_PORT;
   const dataDir = resolve(ROOT, settings.DEMO_DATA_DIR);
-  // `npm run stack -- --real`: this machine instead of the simulated server.
-  const hostSource = process.argv.includes('--real') ? 'real' : settings.DEMO_HOST_SOURCE;
+  const hostSource = real ? 'real' : settings.DEMO_HOST_SOURCE;
   const adminToken = settings.DEMO_ADMIN_TOKEN || randomBytes(12).toString('hex');
   // `npm run backfill -- --days 7 [--step 60]`: history first, then the live demo.
   const arg = (name: string) => {
@@ -159,9 +177,38 @@ async function main() {
   await assertPortFree(langfuseExporterPort, 'Langfuse exporter');
   await assertPortFree(prometheusPort, 'Prometheus');
   await assertPortFree(alertmanagerPort, 'Alertmanager');
+  if (observability.grafana) await assertPortFree(settings.GRAFANA_PORT, 'Grafana');
+  if (observability.loki) await assertPortFree(settings.LOKI_PORT, 'Loki');
+  if (observability.alloy) await assertPortFree(settings.ALLOY_PORT, 'Alloy');
+  for (const line of observability.missing) say(`not started: ${line}`);
 
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+
+  const lokiUrl = `http://127.0.0.1:${settings.LOKI_PORT}`;
+  if (observability.loki) {
+    say(`starting Loki on ${lokiUrl} …`);
+    running.push(
+      await startLoki({
+        binary: observability.loki,
+        port: settings.LOKI_PORT,
+        runDir: join(dataDir, 'loki'),
+        logFile: join(dataDir, 'logs/loki.log'),
+      }),
+    );
+  }
+  if (observability.alloy && observability.loki) {
+    say(`starting Alloy on http://127.0.0.1:${settings.ALLOY_PORT} (Docker logs → Loki) …`);
+    running.push(
+      await startAlloy({
+        binary: observability.alloy,
+        port: settings.ALLOY_PORT,
+        runDir: join(dataDir, 'alloy'),
+        lokiUrl,
+        logFile: join(dataDir, 'logs/alloy.log'),
+      }),
+    );
+  }
 
   const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
   const simDir = join(dataDir, 'simulator');
@@ -175,6 +222,8 @@ async function main() {
         PORT: String(simulatorPort),
         SIM_DATA_DIR: simDir,
         ADMIN_TOKEN: adminToken,
+        // The simulated containers' logs go to Loki, as Alloy would ship real ones.
+        ...(observability.loki ? { SIM_LOKI_URL: lokiUrl } : {}),
         // Backfill: start in the past on a manual clock; it is driven to now, then runs in real time.
         ...(backfillDays > 0
           ? {
@@ -303,12 +352,16 @@ async function main() {
     say(
       `backfilled ${result.steps} scrapes (${result.samples} samples); the simulator now runs in real time`,
     );
-    const live = await fetch(`${simulatorUrl}/api/v1/clock`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ mode: 'realtime' }),
-    });
-    if (!live.ok) throw new Error(`the simulator refused to run in real time: ${await live.text()}`);
+    // The backfill stops a step or two short of now: catch up first, or the simulated server
+    // would run that far behind the real clock (and Langfuse's traces look older than they are).
+    for (const clock of [{ mode: 'manual', time: new Date().toISOString() }, { mode: 'realtime' }]) {
+      const live = await fetch(`${simulatorUrl}/api/v1/clock`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(clock),
+      });
+      if (!live.ok) throw new Error(`the simulator refused to run in real time: ${await live.text()}`);
+    }
     await gpuExporter.stop();
     running.splice(running.indexOf(gpuExporter), 1);
     gpuExporter = await startGpuExporter();
@@ -355,6 +408,24 @@ async function main() {
   });
   running.push(prometheus);
 
+  let grafanaUrl: string | undefined;
+  if (observability.grafana) {
+    grafanaUrl = `http://127.0.0.1:${settings.GRAFANA_PORT}`;
+    say(`starting Grafana on ${grafanaUrl} …`);
+    running.push(
+      await startGrafana({
+        binary: observability.grafana,
+        port: settings.GRAFANA_PORT,
+        runDir: join(dataDir, 'grafana'),
+        password: settings.GRAFANA_ADMIN_PASSWORD!,
+        prometheusUrl: prometheus.url,
+        alertmanagerUrl: alertmanager.url,
+        lokiUrl: observability.loki ? lokiUrl : undefined,
+        logFile: join(dataDir, 'logs/grafana.log'),
+      }),
+    );
+  }
+
   const query = '100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle"}[1m])))';
   console.log(
     [
@@ -369,6 +440,8 @@ async function main() {
       `    Langfuse exporter ${langfuseExporterUrl}/metrics`,
       `    Prometheus        ${prometheus.url}   alerts: ${prometheus.url}/alerts`,
       `    Alertmanager      ${alertmanager.url}`,
+      ...(grafanaUrl ? [`    Grafana           ${grafanaUrl}   (user admin, GRAFANA_ADMIN_PASSWORD)`] : []),
+      ...(observability.loki ? [`    Loki              ${lokiUrl}`] : []),
       `    CPU busy (%)      ${prometheus.url}/graph?g0.expr=${encodeURIComponent(query)}&g0.tab=0`,
       `    logs              ${join(dataDir, 'logs')}`,
       '',

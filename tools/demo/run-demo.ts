@@ -64,6 +64,11 @@ export async function startDemo(
       PROMETHEUS_PORT: String(ports.prometheus),
       ALERTMANAGER_PORT: String(ports.alertmanager),
       SIMULATOR_PORT: String(ports.simulator),
+      // Where Grafana, Loki or Alloy are installed the runner starts them: off the usual ports too.
+      GRAFANA_PORT: String(await freePort()),
+      GRAFANA_ADMIN_PASSWORD: 'demo-test-password',
+      LOKI_PORT: String(await freePort()),
+      ALLOY_PORT: String(await freePort()),
       DEMO_ADMIN_TOKEN: ADMIN_TOKEN,
       DEMO_DATA_DIR: dataDir,
       PROMETHEUS_SCRAPE_INTERVAL: '1s',
