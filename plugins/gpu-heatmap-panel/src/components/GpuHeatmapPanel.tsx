@@ -1,0 +1,302 @@
+/**
+ * Every GPU at a glance: a grid of cells coloured by the chosen metric (index, value with
+ * unit, memory bar, the containers on it), or GPUs × time. Thresholds come from the panel's
+ * field config; tooltips on hover and focus; a cell links to the container's dashboard.
+ */
+import { useMemo, useState } from 'react';
+import { css, cx } from '@emotion/css';
+import {
+  FieldConfigSource,
+  GrafanaTheme2,
+  LoadingState,
+  formattedValueToString,
+  getActiveThreshold,
+  getValueFormat,
+  type PanelProps,
+  type Threshold,
+} from '@grafana/data';
+import { useStyles2, useTheme2 } from '@grafana/ui';
+import { PanelDataErrorView } from '@grafana/runtime';
+import type { GpuHeatmapOptions, GpuMetric, GpuState } from '../types';
+import { gpuLink, gpusFromFrames, gridShape, metricValue } from '../utils/gpus';
+
+/** Each metric's unit and thresholds when the field config leaves them at Grafana's defaults. */
+export const METRIC_DEFAULTS: Record<GpuMetric, { label: string; unit: string; steps: Threshold[] }> = {
+  utilization: { label: 'utilization', unit: 'percentunit', steps: steps(0.8, 0.95) },
+  memory: { label: 'memory used', unit: 'percentunit', steps: steps(0.8, 0.95) },
+  temperature: { label: 'temperature', unit: 'celsius', steps: steps(75, 85) },
+  power: { label: 'power', unit: 'watt', steps: steps(550, 650) },
+};
+
+function steps(warning: number, critical: number): Threshold[] {
+  return [
+    { value: -Infinity, color: 'green' },
+    { value: warning, color: 'orange' },
+    { value: critical, color: 'red' },
+  ];
+}
+
+/** Grafana's untouched default (green, red at 80) means "not set": the metric's own apply. */
+function isGrafanaDefault(s: Threshold[] | undefined): boolean {
+  return !s || s.length === 0 || (s.length === 2 && s[1]!.value === 80 && s[1]!.color === 'red');
+}
+
+export function resolveDisplay(metric: GpuMetric, fieldConfig: FieldConfigSource) {
+  const d = METRIC_DEFAULTS[metric];
+  const configured = fieldConfig.defaults.thresholds?.steps;
+  return {
+    label: d.label,
+    unit: fieldConfig.defaults.unit || d.unit,
+    steps: isGrafanaDefault(configured) ? d.steps : configured!,
+  };
+}
+
+const bytes = getValueFormat('bytes');
+const show = (unit: string, v: number | undefined) =>
+  v === undefined
+    ? 'no data'
+    : formattedValueToString(getValueFormat(unit)(v, unit === 'percentunit' ? 0 : 1));
+
+export function GpuHeatmapPanel({
+  id,
+  data,
+  options,
+  fieldConfig,
+  width,
+  height,
+}: PanelProps<GpuHeatmapOptions>) {
+  const theme = useTheme2();
+  const styles = useStyles2(getStyles);
+  const gpus = useMemo(() => gpusFromFrames(data.series, options.metric), [data.series, options.metric]);
+  const display = resolveDisplay(options.metric, fieldConfig);
+  const [hovered, setHovered] = useState<string | undefined>();
+
+  if (data.state === LoadingState.Error || gpus.length === 0) {
+    const message =
+      data.state === LoadingState.Error
+        ? (data.errors?.[0]?.message ?? data.error?.message ?? 'the query failed')
+        : data.series.length
+          ? 'no series with a gpu label (query llmmon_gpu_* metrics)'
+          : 'no data';
+    return (
+      <PanelDataErrorView
+        panelId={id}
+        data={data}
+        fieldConfig={fieldConfig}
+        needsNumberField
+        message={message}
+      />
+    );
+  }
+  const colorOf = (v: number | undefined) =>
+    v === undefined
+      ? theme.colors.background.secondary
+      : theme.visualization.getColorByName(getActiveThreshold(v, display.steps).color);
+
+  if (options.mode === 'history')
+    return <History gpus={gpus} width={width} height={height} colorOf={colorOf} unit={display.unit} />;
+
+  const { columns, rows } = gridShape(gpus.length, width, height);
+  // 8 GPUs fit any panel; 64 keep a readable minimum size and scroll.
+  const cellHeight = Math.max(64, Math.floor(height / rows) - 6);
+  return (
+    <div
+      className={styles.grid}
+      style={{ gridTemplateColumns: `repeat(${columns}, minmax(96px, 1fr))`, height }}
+      data-testid="gpu-grid"
+    >
+      {gpus.map((g) => {
+        const value = metricValue(g, options.metric);
+        const link = gpuLink(options.link, g);
+        const label = describe(g, display.label, display.unit, value);
+        const content = (
+          <>
+            <div className={styles.head}>
+              <span className={styles.index}>GPU {g.index}</span>
+              <span className={styles.value}>{show(display.unit, value)}</span>
+            </div>
+            <MemoryBar g={g} />
+            <div className={styles.containers}>{g.containers.map((c) => c.name).join(', ') || 'idle'}</div>
+            {hovered === g.index && <Tooltip g={g} />}
+          </>
+        );
+        const common = {
+          'aria-label': label,
+          'data-testid': `gpu-cell-${g.index}`,
+          'data-value': value ?? '',
+          className: cx(styles.cell, link && styles.link),
+          style: {
+            background: colorOf(value),
+            height: cellHeight,
+            color: theme.colors.getContrastText(colorOf(value)),
+          },
+          onMouseEnter: () => setHovered(g.index),
+          onMouseLeave: () => setHovered(undefined),
+          onFocus: () => setHovered(g.index),
+          onBlur: () => setHovered(undefined),
+        };
+        return link ? (
+          <a key={g.index} {...common} href={link}>
+            {content}
+          </a>
+        ) : (
+          <div key={g.index} {...common} tabIndex={0} role="group">
+            {content}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+function describe(g: GpuState, label: string, unit: string, value: number | undefined): string {
+  const memory =
+    g.memoryUsed !== undefined && g.memoryTotal !== undefined
+      ? `, memory ${formattedValueToString(bytes(g.memoryUsed, 0))} of ${formattedValueToString(bytes(g.memoryTotal, 0))}`
+      : '';
+  const containers = g.containers.length
+    ? `, containers ${g.containers.map((c) => c.name).join(', ')}`
+    : ', no containers';
+  return `GPU ${g.index}: ${label} ${show(unit, value)}${memory}${containers}`;
+}
+
+function MemoryBar({ g }: { g: GpuState }) {
+  const styles = useStyles2(getStyles);
+  if (g.memoryRatio === undefined) return null;
+  const ratio = Math.min(1, Math.max(0, g.memoryRatio));
+  return (
+    <div
+      className={styles.bar}
+      role="meter"
+      aria-label="memory used"
+      aria-valuemin={0}
+      aria-valuemax={1}
+      aria-valuenow={ratio}
+    >
+      <div className={styles.barFill} style={{ width: `${(ratio * 100).toFixed(1)}%` }} />
+    </div>
+  );
+}
+
+function Tooltip({ g }: { g: GpuState }) {
+  const styles = useStyles2(getStyles);
+  const rows: Array<[string, string]> = [
+    ['utilization', show('percentunit', g.utilization)],
+    [
+      'memory',
+      g.memoryUsed !== undefined
+        ? `${show('bytes', g.memoryUsed)} of ${show('bytes', g.memoryTotal)}`
+        : show('percentunit', g.memoryRatio),
+    ],
+    ['temperature', show('celsius', g.temperature)],
+    ['power', show('watt', g.power)],
+  ];
+  return (
+    <div className={styles.tooltip} role="tooltip" data-testid="gpu-tooltip">
+      <strong>
+        GPU {g.index}
+        {g.name ? ` · ${g.name}` : ''}
+      </strong>
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          {k}: {v}
+        </div>
+      ))}
+      {g.containers.map((c) => (
+        <div key={c.name}>
+          {c.name}: {show('bytes', c.bytes)}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** GPUs × time: one row per GPU, one column per sample of the chosen metric. */
+function History(props: {
+  gpus: GpuState[];
+  width: number;
+  height: number;
+  unit: string;
+  colorOf: (v: number | undefined) => string;
+}) {
+  const { gpus, width, height, colorOf, unit } = props;
+  const labelWidth = 56;
+  const rowHeight = Math.max(8, Math.floor(height / gpus.length));
+  const times = [...new Set(gpus.flatMap((g) => g.history.map(([t]) => t)))].sort((a, b) => a - b);
+  const cellWidth = times.length ? (width - labelWidth) / times.length : 0;
+  const column = new Map(times.map((t, i) => [t, i]));
+  return (
+    <svg
+      width={width}
+      height={rowHeight * gpus.length}
+      role="img"
+      aria-label="GPUs over time"
+      data-testid="gpu-history"
+    >
+      {gpus.map((g, r) => (
+        <g key={g.index} aria-label={`GPU ${g.index}`}>
+          <text x={0} y={r * rowHeight + rowHeight / 2 + 4} fontSize={11} fill="currentColor">
+            GPU {g.index}
+          </text>
+          {g.history.map(([t, v]) => (
+            <rect
+              key={t}
+              x={labelWidth + column.get(t)! * cellWidth}
+              y={r * rowHeight + 1}
+              width={Math.max(1, cellWidth)}
+              height={rowHeight - 2}
+              fill={colorOf(v)}
+            >
+              <title>{`GPU ${g.index} ${new Date(t).toISOString()}: ${show(unit, v)}`}</title>
+            </rect>
+          ))}
+        </g>
+      ))}
+    </svg>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  grid: css({ display: 'grid', gap: 6, overflowY: 'auto', alignContent: 'start' }),
+  cell: css({
+    position: 'relative',
+    borderRadius: theme.shape.radius.default,
+    padding: theme.spacing(0.75, 1),
+    display: 'flex',
+    flexDirection: 'column',
+    justifyContent: 'space-between',
+    overflow: 'visible',
+    outline: 'none',
+    '&:focus-visible': { boxShadow: `0 0 0 2px ${theme.colors.primary.main}` },
+  }),
+  link: css({ textDecoration: 'none', cursor: 'pointer' }),
+  head: css({ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', gap: 4 }),
+  index: css({
+    fontWeight: theme.typography.fontWeightMedium,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+  value: css({ fontSize: theme.typography.h4.fontSize, fontWeight: theme.typography.fontWeightBold }),
+  bar: css({ height: 6, borderRadius: 3, background: 'rgba(0,0,0,0.25)', overflow: 'hidden' }),
+  barFill: css({ height: '100%', background: 'rgba(255,255,255,0.85)' }),
+  containers: css({
+    fontSize: theme.typography.bodySmall.fontSize,
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+  }),
+  tooltip: css({
+    position: 'absolute',
+    top: '100%',
+    left: 0,
+    zIndex: 10,
+    marginTop: 4,
+    minWidth: 200,
+    padding: theme.spacing(1),
+    background: theme.colors.background.primary,
+    color: theme.colors.text.primary,
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+    boxShadow: theme.shadows.z3,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+});

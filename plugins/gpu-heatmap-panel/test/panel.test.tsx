@@ -1,0 +1,180 @@
+/**
+ * The panel rendered as Grafana renders it (PanelProps, a theme), with frames shaped like the
+ * Prometheus datasource's: 1, 8 and 64 GPUs, missing series, NaN, an unknown unit, no data,
+ * an error; thresholds from the field config; tooltips; the history mode.
+ */
+import { fireEvent, render, screen } from '@testing-library/react';
+import {
+  EventBusSrv,
+  LoadingState,
+  createTheme,
+  getDefaultTimeRange,
+  type FieldConfigSource,
+  type PanelProps,
+} from '@grafana/data';
+import { ThemeContext } from '@grafana/ui';
+import { GpuHeatmapPanel } from '../src/components/GpuHeatmapPanel';
+import type { GpuHeatmapOptions } from '../src/types';
+import { panelData, series } from '@llmmon/panel-testing';
+
+const theme = createTheme({ colors: { mode: 'dark' } });
+const GiB = 2 ** 30;
+
+function gpuFrames(n: number, { temperature = (i: number) => 60 + i } = {}) {
+  return Array.from({ length: n }, (_, i) => [
+    series('A', { __name__: 'llmmon_gpu_utilization_ratio', gpu: String(i) }, [0.1, i / n]),
+    series('C', { __name__: 'llmmon_gpu_temperature_celsius', gpu: String(i) }, [temperature(i)]),
+    series('E', { __name__: 'llmmon_gpu_memory_used_bytes', gpu: String(i) }, [96 * GiB]),
+    series('F', { __name__: 'llmmon_gpu_memory_total_bytes', gpu: String(i) }, [144 * GiB]),
+    series(
+      'G',
+      {
+        __name__: 'llmmon_gpu_container_memory_used_bytes',
+        gpu: String(i),
+        container: `vllm-${Math.floor(i / 2)}`,
+      },
+      [90 * GiB],
+    ),
+  ]).flat();
+}
+
+function renderPanel(
+  frames = gpuFrames(8),
+  options: Partial<GpuHeatmapOptions> = {},
+  fieldConfig: FieldConfigSource = { defaults: {}, overrides: [] },
+  state = LoadingState.Done,
+) {
+  const props = {
+    id: 1,
+    data: panelData(frames, state),
+    timeRange: getDefaultTimeRange(),
+    timeZone: 'utc',
+    options: {
+      metric: 'utilization',
+      mode: 'grid',
+      link: '/d/llmmon-docker-containers?var-container=${container}',
+      ...options,
+    },
+    fieldConfig,
+    width: 1000,
+    height: 300,
+    transparent: false,
+    renderCounter: 1,
+    title: 'GPUs',
+    eventBus: new EventBusSrv(),
+    onOptionsChange: jest.fn(),
+    onFieldConfigChange: jest.fn(),
+    onChangeTimeRange: jest.fn(),
+    replaceVariables: (s: string) => s,
+  } as unknown as PanelProps<GpuHeatmapOptions>;
+  return render(
+    <ThemeContext.Provider value={theme}>
+      <GpuHeatmapPanel {...props} />
+    </ThemeContext.Provider>,
+  );
+}
+
+const cells = () => screen.queryAllByTestId(/^gpu-cell-/);
+
+it.each([1, 8, 64])('draws one cell per GPU for %i GPUs', (n) => {
+  renderPanel(gpuFrames(n));
+  expect(cells()).toHaveLength(n);
+  expect(cells().map((c) => c.getAttribute('data-testid'))).toEqual(
+    Array.from({ length: n }, (_, i) => `gpu-cell-${i}`),
+  );
+});
+
+it('shows index, value with its unit, memory and containers, and says it all in the aria label', () => {
+  renderPanel(gpuFrames(8));
+  const cell = screen.getByTestId('gpu-cell-4');
+  expect(cell.textContent).toContain('GPU 4');
+  expect(cell.textContent).toContain('50%');
+  expect(cell.textContent).toContain('vllm-2');
+  expect(cell.getAttribute('aria-label')).toBe(
+    'GPU 4: utilization 50%, memory 96 GiB of 144 GiB, containers vllm-2',
+  );
+  expect(screen.getAllByRole('meter')[4]!.getAttribute('aria-valuenow')).toBe(String(96 / 144));
+  // A link to the container's dashboard, focusable with the keyboard.
+  expect(cell.tagName).toBe('A');
+  expect(cell.getAttribute('href')).toBe('/d/llmmon-docker-containers?var-container=vllm-2');
+});
+
+it("colours by the metric's default thresholds: 75/85 °C for temperature", () => {
+  renderPanel(gpuFrames(3, { temperature: (i) => [70, 80, 90][i]! }), { metric: 'temperature' });
+  const colors = cells().map((c) => (c as HTMLElement).style.background);
+  const expected = ['green', 'orange', 'red'].map((c) => theme.visualization.getColorByName(c));
+  expect(colors.map(normalize)).toEqual(expected.map(normalize));
+});
+
+it('takes the thresholds and unit from the field config when set', () => {
+  const fieldConfig: FieldConfigSource = {
+    defaults: {
+      unit: 'fahrenheit-ish',
+      thresholds: {
+        mode: 'absolute' as never,
+        steps: [
+          { value: -Infinity, color: 'blue' },
+          { value: 65, color: 'purple' },
+        ],
+      },
+    },
+    overrides: [],
+  };
+  renderPanel(gpuFrames(2, { temperature: (i) => [60, 70][i]! }), { metric: 'temperature' }, fieldConfig);
+  expect(cells().map((c) => normalize((c as HTMLElement).style.background))).toEqual(
+    ['blue', 'purple'].map((c) => normalize(theme.visualization.getColorByName(c))),
+  );
+  // An unknown unit is shown as a suffix, not an error.
+  expect(screen.getByTestId('gpu-cell-1').textContent).toContain('70.0 fahrenheit-ish');
+});
+
+it('shows "no data" for a GPU whose series is all NaN, and no bar without memory series', () => {
+  renderPanel([
+    series('A', { __name__: 'llmmon_gpu_utilization_ratio', gpu: '0' }, [NaN, NaN]),
+    series('A', { __name__: 'llmmon_gpu_utilization_ratio', gpu: '1' }, [0.5]),
+  ]);
+  expect(screen.getByTestId('gpu-cell-0').textContent).toContain('no data');
+  expect(screen.queryAllByRole('meter')).toHaveLength(0);
+});
+
+it('shows a tooltip with every reading on hover and on keyboard focus', () => {
+  renderPanel(gpuFrames(8), { link: '' });
+  expect(screen.queryByRole('tooltip')).toBeNull();
+  fireEvent.mouseEnter(screen.getByTestId('gpu-cell-3'));
+  expect(screen.getByRole('tooltip').textContent).toMatch(
+    /GPU 3.*utilization: 38%.*memory: 96(\.0)? GiB of 144(\.0)? GiB.*temperature: 63(\.0)? °C.*vllm-1: 90(\.0)? GiB/,
+  );
+  fireEvent.mouseLeave(screen.getByTestId('gpu-cell-3'));
+  fireEvent.focus(screen.getByTestId('gpu-cell-5'));
+  expect(screen.getByRole('tooltip').textContent).toContain('GPU 5');
+  expect(screen.getByTestId('gpu-cell-5').getAttribute('tabindex')).toBe('0');
+});
+
+it('draws GPUs × time in history mode', () => {
+  renderPanel(gpuFrames(8), { mode: 'history' });
+  const svg = screen.getByTestId('gpu-history');
+  expect(svg.querySelectorAll('g')).toHaveLength(8);
+  expect(svg.querySelectorAll('rect')).toHaveLength(16);
+});
+
+it.each([
+  ['no frames at all', [], LoadingState.Done, /no data/],
+  [
+    'frames without a gpu label',
+    [series('A', { job: 'gpu' }, [1])],
+    LoadingState.Done,
+    /no series with a gpu label/,
+  ],
+  ['a failed query', [], LoadingState.Error, /Unable to render data/],
+])('explains %s instead of drawing', (_what, frames, state, message) => {
+  renderPanel(frames, {}, undefined, state);
+  expect(cells()).toHaveLength(0);
+  expect(document.body.textContent).toMatch(message);
+});
+
+/** jsdom keeps colours as written; compare as rgb(). */
+function normalize(color: string): string {
+  const probe = document.createElement('div');
+  probe.style.background = color;
+  return probe.style.background;
+}

@@ -1,0 +1,1 @@
+module.exports = require('../jest.plugin.cjs')('token-rate-panel');

@@ -1,0 +1,4 @@
+import { join } from 'node:path';
+import { describeDist } from '@llmmon/panel-testing';
+
+describeDist(join(__dirname, '..'), 'llmmon-tokenrate-panel', 'Token rate');
