@@ -34,6 +34,8 @@ declare -A packages=(
   # Alertmanager and amtool (check-config in npm test; the demo runs it).
   [prometheus-alertmanager]=prometheus-alertmanager
   [amtool]=prometheus-alertmanager
+  # Renders the panel plugins in a real browser (playwright-core drives it; never a download).
+  [chromium]=chromium
 )
 missing=()
 for cmd in "${!packages[@]}"; do
@@ -42,7 +44,7 @@ done
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  say "Debian packages present: prometheus, prometheus-node-exporter, prometheus-alertmanager, gcc, docker-compose"
+  say "Debian packages present: prometheus, prometheus-node-exporter, prometheus-alertmanager, gcc, docker-compose, chromium"
   exit 0
 fi
 
