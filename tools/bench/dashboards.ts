@@ -11,6 +11,7 @@ import {
   askPrometheus,
   defaultValues,
   loadDashboards,
+  panelRange,
   prometheusQueries,
   queryName,
 } from '../demo/dashboards';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
       for (let r = 0; r < 3; r++)
         runs.push(
           await askPrometheus(demo.prometheus, q.target, defaultValues(q.dashboard), {
-            range: WEEK,
+            range: panelRange(q.panel, WEEK),
             scrapeInterval: SCRAPE_SECONDS,
           }),
         );

@@ -16,6 +16,7 @@ import {
   isLoki,
   linkedUids,
   loadDashboards,
+  panelRange,
   panelsOf,
   prometheusQueries,
   queryName as name,
@@ -198,7 +199,13 @@ describe('the dashboards against the demo stack', () => {
   });
 
   const ask = (q: Query, values: Record<string, string>, range: number, end?: number): Promise<Answer> =>
-    askPrometheus(demo.prometheus, q.target, values, { range, scrapeInterval: SCRAPE_SECONDS }, end);
+    askPrometheus(
+      demo.prometheus,
+      q.target,
+      values,
+      { range: panelRange(q.panel, range), scrapeInterval: SCRAPE_SECONDS },
+      end,
+    );
 
   /** Every Prometheus panel query at the defaults over `range`; returns what failed or came back empty. */
   async function emptyOrFailing(

@@ -25,9 +25,12 @@ export interface Panel {
   id: number;
   type: string;
   title: string;
+  /** A relative range replacing the dashboard's (e.g. "6h"). */
+  timeFrom?: string;
   datasource?: DataSourceRef;
   targets?: Target[];
   fieldConfig?: { defaults: { unit?: string; links?: { url: string }[] } };
+  options?: Record<string, unknown>;
   panels?: Panel[];
 }
 
@@ -168,6 +171,8 @@ export function linkedUids(d: Dashboard): string[] {
   const urls = [
     ...d.links.map((l) => l.url ?? ''),
     ...panelsOf(d).flatMap((p) => (p.fieldConfig?.defaults.links ?? []).map((l) => l.url)),
+    // Our GPU heatmap's click-through.
+    ...panelsOf(d).map((p) => (typeof p.options?.['link'] === 'string' ? p.options['link'] : '')),
   ];
   return urls.flatMap((u) => [...u.matchAll(/\/d\/([\w-]+)/g)].map((m) => m[1]!));
 }
@@ -256,4 +261,12 @@ export async function askPrometheus(
     peakSamples: body.data?.stats?.samples?.peakSamples ?? 0,
     seconds,
   };
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** The range a panel shows for a dashboard range: its own `timeFrom` when shorter. */
+export function panelRange(panel: Panel, dashboardRange: number): number {
+  const m = /^(\d+)([smhdw])$/.exec(panel.timeFrom ?? '');
+  return m ? Math.min(dashboardRange, Number(m[1]) * UNIT_SECONDS[m[2]!]!) : dashboardRange;
 }

@@ -324,9 +324,14 @@ export function barGauge(p: FieldPanel): bargauge.PanelBuilder {
     .showUnfilled(true);
 }
 
-/** Series × time, each row one series (CPU cores, GPUs) coloured by value. */
-export function heatmapPanel(p: FieldPanel): heatmap.PanelBuilder {
-  return configure(new heatmap.PanelBuilder(), p, 12, 8)
+/**
+ * Series × time, each row one series (CPU cores, GPUs) coloured by value. `timeFrom` caps the
+ * range it shows (a per-core view over weeks reads every core's every sample and says little).
+ */
+export function heatmapPanel(p: FieldPanel & { timeFrom?: string }): heatmap.PanelBuilder {
+  const panel = configure(new heatmap.PanelBuilder(), p, 12, 8);
+  if (p.timeFrom) panel.timeFrom(p.timeFrom);
+  return panel
     .calculate(false)
     .rowsFrame(new heatmap.RowsHeatmapOptionsBuilder().layout(common.HeatmapCellLayout.Auto))
     .color(
@@ -389,6 +394,63 @@ export function announcementList(p: PanelBase & { tags: string[] }): annotations
     .showTags(true)
     .navigateBefore('10m')
     .navigateAfter('10m');
+}
+
+/** Our panel plugins (plugins/): their ids, as provisioning allows them unsigned. */
+export const PLUGINS = {
+  gpuHeatmap: 'llmmon-gpuheatmap-panel',
+  tokenRate: 'llmmon-tokenrate-panel',
+} as const;
+
+/**
+ * The GPU heatmap plugin: its queries in the order it reads them (A utilization, B memory
+ * share, C temperature, D power, E/F memory used/total, G GPU memory per container).
+ */
+export function gpuHeatmap(
+  p: PanelBase & {
+    gpuFilter: string;
+    metric: 'utilization' | 'memory' | 'temperature' | 'power';
+    link: string;
+  },
+): dashboard.PanelBuilder {
+  const f = p.gpuFilter;
+  const panel = new dashboard.PanelBuilder()
+    .type(PLUGINS.gpuHeatmap)
+    .title(p.title)
+    .description(p.description)
+    .datasource(PROMETHEUS)
+    .span(p.w ?? 24)
+    .height(p.h ?? 8)
+    .unit(p.metric === 'temperature' ? UNIT.celsius : p.metric === 'power' ? UNIT.watts : UNIT.ratio)
+    .options({ metric: p.metric, mode: 'grid', link: p.link });
+  for (const expr of [
+    `llmmon_gpu_utilization_ratio{${f}}`,
+    `instance_gpu:llmmon_gpu_memory_used:ratio{${f}}`,
+    `llmmon_gpu_temperature_celsius{${f}}`,
+    `llmmon_gpu_power_watts{${f}}`,
+    `llmmon_gpu_memory_used_bytes{${f}}`,
+    `llmmon_gpu_memory_total_bytes{${f}}`,
+    `llmmon_gpu_container_memory_used_bytes{${f}}`,
+  ])
+    panel.withTarget(promql(expr, '__auto'));
+  return panel;
+}
+
+/** The token rate plugin: query A input tokens per second per model, B output. */
+export function tokenRate(
+  p: PanelBase & { input: string; output: string; modelLabel: string },
+): dashboard.PanelBuilder {
+  return new dashboard.PanelBuilder()
+    .type(PLUGINS.tokenRate)
+    .title(p.title)
+    .description(p.description)
+    .datasource(PROMETHEUS)
+    .span(p.w ?? 12)
+    .height(p.h ?? 8)
+    .unit(UNIT.tokensPerSecond)
+    .options({ layout: 'stacked', capacity: 0, sortBy: 'total', sortDesc: true, modelLabel: p.modelLabel })
+    .withTarget(promql(p.input, `{{${p.modelLabel}}} input`))
+    .withTarget(promql(p.output, `{{${p.modelLabel}}} output`));
 }
 
 /** Grafana's alert list, fed by the provisioned Alertmanager. */

@@ -12,6 +12,7 @@ import {
   statPanel,
   tablePanel,
   timeSeries,
+  tokenRate,
   upDownMappings,
   type DashboardSpec,
 } from './blocks';
@@ -123,9 +124,15 @@ export const litellmStatus: DashboardSpec = {
         ),
       ],
     }),
-    // Stands in for the token rate panel plugin (llmmon-tokenrate-panel) until it lands.
-    timeSeries({
+    tokenRate({
       title: 'Token rate',
+      description: 'Input and output tokens per second per model now, their share, and the total.',
+      input: `sum by (model_group) (rate(llmmon_litellm_input_tokens_total{${GROUP}}[$window]))`,
+      output: `sum by (model_group) (rate(llmmon_litellm_output_tokens_total{${GROUP}}[$window]))`,
+      modelLabel: 'model_group',
+    }),
+    timeSeries({
+      title: 'Token rate over time',
       description: 'Input and output tokens per second per model.',
       unit: UNIT.tokensPerSecond,
       stack: true,
@@ -268,9 +275,15 @@ export const vllmStatus: DashboardSpec = {
       max: 1,
       queries: [promql(`max by (model) (llmmon_vllm_kv_cache_usage_ratio{${VLLM}})`, '{{model}}')],
     }),
-    // Stands in for the token rate panel plugin (llmmon-tokenrate-panel) until it lands.
-    timeSeries({
+    tokenRate({
       title: 'Throughput',
+      description: 'Prompt and generated tokens per second per model now, their share, and the total.',
+      input: `sum by (model) (rate(llmmon_vllm_prompt_tokens_total{${VLLM}}[$__rate_interval]))`,
+      output: `sum by (model) (rate(llmmon_vllm_generation_tokens_total{${VLLM}}[$__rate_interval]))`,
+      modelLabel: 'model',
+    }),
+    timeSeries({
+      title: 'Throughput over time',
       description: 'Prompt and generated tokens per second per model.',
       unit: UNIT.tokensPerSecond,
       stack: true,

@@ -8,6 +8,7 @@ import {
   drillDown,
   drillDownFromRow,
   firingAlerts,
+  gpuHeatmap,
   heatmapPanel,
   linkTo,
   promql,
@@ -83,8 +84,9 @@ export const serverHealth: DashboardSpec = {
     heatmapPanel({
       title: 'CPU busy per core',
       description:
-        'Each row one core, coloured by its busy share: spot a pinned core or a NUMA node doing all the work.',
+        'Each row one core, coloured by its busy share, over the last 6 hours at most: spot a pinned core or a NUMA node doing all the work.',
       unit: UNIT.ratio,
+      timeFrom: '6h',
       min: 0,
       max: 1,
       queries: [
@@ -234,17 +236,14 @@ export const gpuUsage: DashboardSpec = {
     linkTo(UIDS.serverHealth, 'Server health'),
   ],
   panels: [
-    // Stands in for the GPU heatmap panel plugin (llmmon-gpuheatmap-panel) until it lands.
-    statPanel({
+    gpuHeatmap({
       title: 'GPUs',
-      description: 'Utilization of each GPU now.',
-      unit: UNIT.ratio,
-      thresholds: THRESHOLDS.busyRatio(),
-      background: true,
-      sparkline: true,
-      w: 24,
-      h: 5,
-      queries: [promql(`llmmon_gpu_utilization_ratio{${GPU}}`, 'GPU {{gpu}}', { instant: true })],
+      description:
+        'Every GPU now, coloured by utilization: memory bar and the containers on it; hover for every reading, click for the container.',
+      gpuFilter: GPU,
+      metric: 'utilization',
+      link: '/d/llmmon-docker-containers?var-container=${container}',
+      h: 9,
     }),
     timeSeries({
       title: 'Utilization',
