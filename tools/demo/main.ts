@@ -114,8 +114,11 @@ const running: ManagedProcess[] = [];
 let stopping = false;
 
 /** Stops what was started (Prometheus first, so it does not log scrapes of a gone exporter). */
-async function stopAll(code: number): Promise<never> {
-  if (!stopping && running.length > 0) {
+async function stopAll(code: number): Promise<void> {
+  // A second Ctrl-C (or npm forwarding the first) while stopping must not exit before the
+  // children are gone: that would leave them running, holding their ports.
+  if (stopping) return;
+  if (running.length > 0) {
     stopping = true;
     say('stopping…');
     for (const p of [...running].reverse()) await p.stop();

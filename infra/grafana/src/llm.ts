@@ -366,13 +366,13 @@ export const vllmStatus: DashboardSpec = {
     }),
     timeSeries({
       title: 'Finished requests',
-      description: 'Requests finished per second, by reason (stop, length, abort).',
+      description: 'Requests finished per second per model, by reason (stop, length, abort).',
       unit: UNIT.requestsPerSecond,
       stack: true,
       queries: [
         promql(
-          `sum by (finished_reason) (rate(llmmon_vllm_requests_finished_total{${VLLM}}[$__rate_interval]))`,
-          '{{finished_reason}}',
+          `sum by (model, finished_reason) (rate(llmmon_vllm_requests_finished_total{${VLLM}}[$__rate_interval]))`,
+          '{{model}} {{finished_reason}}',
         ),
       ],
     }),
