@@ -1,2 +1,2 @@
 export { describeDist, loadAmd } from './dist-checks';
-export { T0, panelData, series } from './frames';
+export { T0, panelData, panelProps, series } from './frames';

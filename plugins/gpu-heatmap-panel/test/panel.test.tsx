@@ -4,18 +4,11 @@
  * an error; thresholds from the field config; tooltips; the history mode.
  */
 import { fireEvent, render, screen } from '@testing-library/react';
-import {
-  EventBusSrv,
-  LoadingState,
-  createTheme,
-  getDefaultTimeRange,
-  type FieldConfigSource,
-  type PanelProps,
-} from '@grafana/data';
+import { LoadingState, createTheme, type FieldConfigSource } from '@grafana/data';
 import { ThemeContext } from '@grafana/ui';
 import { GpuHeatmapPanel } from '../src/components/GpuHeatmapPanel';
 import type { GpuHeatmapOptions } from '../src/types';
-import { panelData, series } from '@llmmon/panel-testing';
+import { panelData, panelProps, series } from '@llmmon/panel-testing';
 
 const theme = createTheme({ colors: { mode: 'dark' } });
 const GiB = 2 ** 30;
@@ -44,11 +37,8 @@ function renderPanel(
   fieldConfig: FieldConfigSource = { defaults: {}, overrides: [] },
   state = LoadingState.Done,
 ) {
-  const props = {
-    id: 1,
+  const props = panelProps<GpuHeatmapOptions>({
     data: panelData(frames, state),
-    timeRange: getDefaultTimeRange(),
-    timeZone: 'utc',
     options: {
       metric: 'utilization',
       mode: 'grid',
@@ -58,15 +48,7 @@ function renderPanel(
     fieldConfig,
     width: 1000,
     height: 300,
-    transparent: false,
-    renderCounter: 1,
-    title: 'GPUs',
-    eventBus: new EventBusSrv(),
-    onOptionsChange: jest.fn(),
-    onFieldConfigChange: jest.fn(),
-    onChangeTimeRange: jest.fn(),
-    replaceVariables: (s: string) => s,
-  } as unknown as PanelProps<GpuHeatmapOptions>;
+  });
   return render(
     <ThemeContext.Provider value={theme}>
       <GpuHeatmapPanel {...props} />

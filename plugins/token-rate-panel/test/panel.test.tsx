@@ -4,17 +4,11 @@
  * sorting by a click, models that stop, NaN, an unknown unit, no data and an error.
  */
 import { fireEvent, render, screen, within } from '@testing-library/react';
-import {
-  LoadingState,
-  createTheme,
-  getDefaultTimeRange,
-  type FieldConfigSource,
-  type PanelProps,
-} from '@grafana/data';
+import { LoadingState, createTheme, type FieldConfigSource } from '@grafana/data';
 import { ThemeContext } from '@grafana/ui';
 import { TokenRatePanel } from '../src/components/TokenRatePanel';
 import type { TokenRateOptions } from '../src/types';
-import { panelData, series } from '@llmmon/panel-testing';
+import { panelData, panelProps, series } from '@llmmon/panel-testing';
 
 const theme = createTheme({ colors: { mode: 'light' } });
 
@@ -32,11 +26,8 @@ function renderPanel(
   fieldConfig: FieldConfigSource = { defaults: { unit: 'suffix: tok/s' }, overrides: [] },
   state = LoadingState.Done,
 ) {
-  const props = {
-    id: 2,
+  const props = panelProps<TokenRateOptions>({
     data: panelData(data, state),
-    timeRange: getDefaultTimeRange(),
-    timeZone: 'utc',
     options: {
       layout: 'stacked',
       capacity: 0,
@@ -48,8 +39,7 @@ function renderPanel(
     fieldConfig,
     width: 800,
     height: 400,
-    replaceVariables: (s: string) => s,
-  } as unknown as PanelProps<TokenRateOptions>;
+  });
   return render(
     <ThemeContext.Provider value={theme}>
       <TokenRatePanel {...props} />
