@@ -4,13 +4,12 @@
  * milliseconds, tag filters with matchAny. Posted announcements come back from `list`; bad
  * arguments and a refusing or absent Grafana are one line each.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '@llmmon/native-stack';
-import { ROOT } from '../demo/run-demo';
+import { ROOT, runScript } from '../demo/run-demo';
 import { TAGS, parseCommand } from './main';
 
 const TOKEN = 'glsa_announce_test_0123456789';
@@ -96,20 +95,8 @@ async function startFakeGrafana(): Promise<{ url: string; server: Server; stored
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, stored };
 }
 
-function announce(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'tools/announce/main.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const announce = (args: string[], env: Record<string, string>) =>
+  runScript('tools/announce/main.ts', args, { ...process.env, ...env });
 
 let grafana: Awaited<ReturnType<typeof startFakeGrafana>>;
 beforeAll(async () => (grafana = await startFakeGrafana()));

@@ -4,14 +4,13 @@
  * secrets, the TSDB snapshot is copied; a Grafana that is down fails that part with one line
  * and exit 1 while the snapshot is still taken.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, scrapeEverySecond, startPrometheus, type RunningPrometheus } from '@llmmon/native-stack';
-import { ROOT } from '../demo/run-demo';
+import { runScript } from '../demo/run-demo';
 
 const TOKEN = 'glsa_test_token_0123456789';
 
@@ -65,17 +64,11 @@ async function startFakeGrafana(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-/** Runs it asynchronously: the stand-in Grafana answers from this process meanwhile. */
-const backup = (env: Record<string, string>) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'tools/backup/main.ts'],
-      { cwd: ROOT, env: { PATH: process.env['PATH'], ...env }, encoding: 'utf8', timeout: 60_000 },
-      (err, stdout, stderr) =>
-        resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+/** Runs it with only PATH and `env`: nothing from this shell's Grafana or Prometheus settings. */
+const backup = async (env: Record<string, string>) => {
+  const r = await runScript('tools/backup/main.ts', [], { PATH: process.env['PATH'], ...env });
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+};
 
 describe('npm run backup', () => {
   const dir = mkdtempSync(join(tmpdir(), 'llmmon-backup-'));

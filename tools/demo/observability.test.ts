@@ -5,12 +5,11 @@
  * missing or short admin password before starting anything, start Grafana with llmmon's
  * provisioning pointed at this run, and say what it did not start.
  */
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort } from '@llmmon/native-stack';
-import { ROOT, startDemo } from './run-demo';
+import { ROOT, runScript, startDemo } from './run-demo';
 
 const STUB_GRAFANA = `#!/usr/bin/env node
 // Stand-in for Grafana: reads the ini it is given, serves /api/health on its port, reports.
@@ -46,19 +45,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(bin, { recursive: true, force: true }));
 
-/** The runner, expected to refuse: its exit code and what it printed. */
-function refusedRun(env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'tools/demo/main.ts'],
-      { cwd: ROOT, env, timeout: 60_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
 it.each([
   [
     'a missing Grafana password when Grafana is on PATH',
@@ -74,7 +60,7 @@ it.each([
   ],
 ])('refuses %s in one line, exit 2, starting nothing', async (_what, grafanaOnPath, password, message) => {
   const { GRAFANA_ADMIN_PASSWORD: _unset, ...env } = process.env;
-  const r = await refusedRun({
+  const r = await runScript('tools/demo/main.ts', [], {
     ...env,
     PATH: grafanaOnPath ? `${bin}${delimiter}${process.env['PATH']}` : (process.env['PATH'] ?? ''),
     ...(password ? { GRAFANA_ADMIN_PASSWORD: password } : {}),

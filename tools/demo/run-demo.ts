@@ -1,5 +1,5 @@
 /** Starts `npm run demo` (tools/demo/main.ts) on free loopback ports, for the end-to-end tests. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -114,4 +114,25 @@ export async function startDemo(
     await new Promise((r) => setTimeout(r, 200));
   }
   return demo;
+}
+
+/**
+ * Runs one of the repository's TypeScript entry points to its end (a CLI, or the runner when
+ * it is expected to refuse): exit code and output. Asynchronous, so stand-ins served by the
+ * test answer meanwhile.
+ */
+export function runScript(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script, ...args],
+      { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
 }
