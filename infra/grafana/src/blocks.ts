@@ -396,6 +396,21 @@ export function announcementList(p: PanelBase & { tags: string[] }): annotations
     .navigateAfter('10m');
 }
 
+/** A panel of a type the SDK has no builder for (our plugins, alert and dashboard lists). */
+export function panelOfType(
+  type: string,
+  p: PanelBase,
+  width: number,
+  height: number,
+): dashboard.PanelBuilder {
+  return new dashboard.PanelBuilder()
+    .type(type)
+    .title(p.title)
+    .description(p.description)
+    .span(p.w ?? width)
+    .height(p.h ?? height);
+}
+
 /** Our panel plugins (plugins/): their ids, as provisioning allows them unsigned. */
 export const PLUGINS = {
   gpuHeatmap: 'llmmon-gpuheatmap-panel',
@@ -414,13 +429,8 @@ export function gpuHeatmap(
   },
 ): dashboard.PanelBuilder {
   const f = p.gpuFilter;
-  const panel = new dashboard.PanelBuilder()
-    .type(PLUGINS.gpuHeatmap)
-    .title(p.title)
-    .description(p.description)
+  const panel = panelOfType(PLUGINS.gpuHeatmap, p, 24, 8)
     .datasource(PROMETHEUS)
-    .span(p.w ?? 24)
-    .height(p.h ?? 8)
     .unit(p.metric === 'temperature' ? UNIT.celsius : p.metric === 'power' ? UNIT.watts : UNIT.ratio)
     .options({ metric: p.metric, mode: 'grid', link: p.link });
   for (const expr of [
@@ -440,13 +450,8 @@ export function gpuHeatmap(
 export function tokenRate(
   p: PanelBase & { input: string; output: string; modelLabel: string },
 ): dashboard.PanelBuilder {
-  return new dashboard.PanelBuilder()
-    .type(PLUGINS.tokenRate)
-    .title(p.title)
-    .description(p.description)
+  return panelOfType(PLUGINS.tokenRate, p, 12, 8)
     .datasource(PROMETHEUS)
-    .span(p.w ?? 12)
-    .height(p.h ?? 8)
     .unit(UNIT.tokensPerSecond)
     .options({ layout: 'stacked', capacity: 0, sortBy: 'total', sortDesc: true, modelLabel: p.modelLabel })
     .withTarget(promql(p.input, `{{${p.modelLabel}}} input`))
@@ -455,25 +460,19 @@ export function tokenRate(
 
 /** Grafana's alert list, fed by the provisioned Alertmanager. */
 export function firingAlerts(p: PanelBase): dashboard.PanelBuilder {
-  return new dashboard.PanelBuilder()
-    .type('alertlist')
-    .title(p.title)
-    .description(p.description)
-    .span(p.w ?? 12)
-    .height(p.h ?? 8)
-    .options({
-      viewMode: 'list',
-      groupMode: 'default',
-      groupBy: [],
-      maxItems: 20,
-      sortOrder: 1,
-      dashboardAlerts: false,
-      alertInstanceLabelFilter: '',
-      datasource: PROVISIONED_UIDS.alertmanager,
-      alertName: '',
-      folder: '',
-      stateFilter: { firing: true, pending: true, noData: false, normal: false, error: true },
-    });
+  return panelOfType('alertlist', p, 12, 8).options({
+    viewMode: 'list',
+    groupMode: 'default',
+    groupBy: [],
+    maxItems: 20,
+    sortOrder: 1,
+    dashboardAlerts: false,
+    alertInstanceLabelFilter: '',
+    datasource: PROVISIONED_UIDS.alertmanager,
+    alertName: '',
+    folder: '',
+    stateFilter: { firing: true, pending: true, noData: false, normal: false, error: true },
+  });
 }
 
 export function row(title: string): dashboard.RowBuilder {

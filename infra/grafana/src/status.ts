@@ -1,5 +1,4 @@
 /** Status folder: what users of the server need to know (is it up, what changes), and the home dashboard. */
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import {
   ANNOUNCEMENT_TAGS,
   THRESHOLDS,
@@ -9,6 +8,7 @@ import {
   announcementMarkers,
   firingAlerts,
   linkTo,
+  panelOfType,
   promql,
   row,
   statPanel,
@@ -140,22 +140,21 @@ export const home: DashboardSpec = {
       w: 16,
       h: 12,
     }),
-    new dashboard.PanelBuilder()
-      .type('dashlist')
-      .title('Dashboards')
-      .description('Every llmmon dashboard, by folder.')
-      .span(8)
-      .height(12)
-      .options({
-        showStarred: false,
-        showRecentlyViewed: false,
-        showSearch: true,
-        showHeadings: true,
-        includeVars: false,
-        keepTime: true,
-        query: '',
-        tags: ['llmmon'],
-        maxItems: 20,
-      }),
+    panelOfType(
+      'dashlist',
+      { title: 'Dashboards', description: 'Every llmmon dashboard, by folder.' },
+      8,
+      12,
+    ).options({
+      showStarred: false,
+      showRecentlyViewed: false,
+      showSearch: true,
+      showHeadings: true,
+      includeVars: false,
+      keepTime: true,
+      query: '',
+      tags: ['llmmon'],
+      maxItems: 20,
+    }),
   ],
 };
