@@ -13,9 +13,9 @@ import {
   chosenValue,
   defaultValues as defaults,
   interpolate,
-  isLoki,
   linkedUids,
   loadDashboards,
+  lokiQueries,
   panelRange,
   panelsOf,
   prometheusQueries,
@@ -69,10 +69,6 @@ const OUR_PLUGINS = ['llmmon-gpuheatmap-panel', 'llmmon-tokenrate-panel'];
 /** Panels that show no numbers of their own, so a unit means nothing to them. */
 const UNITLESS = ['row', 'logs', 'alertlist', 'annolist', 'dashlist', 'text'];
 
-const lokiQueries = (d: Dashboard): Query[] =>
-  panelsOf(d).flatMap((panel) =>
-    (panel.targets ?? []).filter((t) => isLoki(t, panel)).map((target) => ({ dashboard: d, panel, target })),
-  );
 const promQueries = (d: Dashboard) => prometheusQueries([d]);
 const ALL_PROM = prometheusQueries(DASHBOARDS.map((d) => d.dashboard));
 
@@ -148,7 +144,7 @@ describe('the dashboards as Grafana loads them', () => {
     expect(steps('Memory used (share)')).toEqual([null, 0.8, 0.95]);
   });
 
-  const logql = DASHBOARDS.flatMap((d) => lokiQueries(d.dashboard));
+  const logql = lokiQueries(DASHBOARDS.map((d) => d.dashboard));
   it('have Loki panels (the log explorer)', () => expect(logql.length).toBeGreaterThanOrEqual(3));
   it.each(logql.map((q) => [name(q), q] as const))("%s parses with Grafana's LogQL grammar", (_n, q) => {
     const query = interpolate(q.target.expr, defaults(q.dashboard), { range: 3600, scrapeInterval: 30 });

@@ -190,14 +190,20 @@ export interface PanelQuery {
 
 export const queryName = (q: PanelQuery) => `${q.dashboard.uid} / ${q.panel.title} / ${q.target.refId}`;
 
-/** Every Prometheus query of the dashboards' panels (Loki's cannot run here). */
-export function prometheusQueries(dashboards: readonly Dashboard[]): PanelQuery[] {
+function queries(dashboards: readonly Dashboard[], loki: boolean): PanelQuery[] {
   return dashboards.flatMap((dashboard) =>
     panelsOf(dashboard).flatMap((panel) =>
-      (panel.targets ?? []).filter((t) => !isLoki(t, panel)).map((target) => ({ dashboard, panel, target })),
+      (panel.targets ?? [])
+        .filter((t) => isLoki(t, panel) === loki)
+        .map((target) => ({ dashboard, panel, target })),
     ),
   );
 }
+
+/** Every Prometheus query of the dashboards' panels. */
+export const prometheusQueries = (dashboards: readonly Dashboard[]) => queries(dashboards, false);
+/** Every LogQL query of the dashboards' panels (Loki cannot run here: they are parsed only). */
+export const lokiQueries = (dashboards: readonly Dashboard[]) => queries(dashboards, true);
 
 /** Variable values as the dashboard opens: each at its default. */
 export function defaultValues(d: Dashboard): Record<string, string> {
