@@ -47,6 +47,8 @@ export class HttpStatusError extends ClassifiedError {
   constructor(
     readonly status: number,
     message: string,
+    /** What the upstream answered with the status (an API's own explanation), when read. */
+    readonly body?: string,
   ) {
     super('http_status', message);
     this.name = 'HttpStatusError';

@@ -7,6 +7,10 @@ export interface UpstreamRequest {
   readonly maxBytes?: number;
   readonly headers?: Record<string, string>;
   readonly signal?: AbortSignal;
+  /** GET unless said (tools write to APIs too: announcements to Grafana). */
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Sent as JSON, with its content type. */
+  readonly json?: unknown;
 }
 
 export interface UpstreamResponse {
@@ -30,25 +34,29 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * GET an upstream with a hard timeout (connect + headers + body) and a size cap. Any failure
- * is a ClassifiedError whose kind feeds the errors counter: timeout, refused, dns, network,
- * http_status, too_large.
+ * Calls an upstream (GET unless `method` says) with a hard timeout (connect + headers + body)
+ * and a size cap. Any failure is a ClassifiedError whose kind feeds the errors counter:
+ * timeout, refused, dns, network, http_status (carrying the answer's body), too_large.
  */
 export async function fetchText(url: string, req: UpstreamRequest): Promise<UpstreamResponse> {
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
-  const where = redactUrl(url);
+  const method = req.method ?? 'GET';
+  const where = `${method} ${redactUrl(url)}`;
+  const headers =
+    req.json === undefined ? req.headers : { 'content-type': 'application/json', ...req.headers };
+  const body = req.json === undefined ? undefined : JSON.stringify(req.json);
   try {
-    const res = await fetch(url, { headers: req.headers, signal, redirect: 'error' });
+    const res = await fetch(url, { method, headers, body, signal, redirect: 'error' });
     const text = await readCapped(res, req.maxBytes ?? DEFAULT_MAX_BYTES, where);
     if (res.status >= 400) {
-      throw new HttpStatusError(res.status, `GET ${where} answered ${res.status}`);
+      throw new HttpStatusError(res.status, `${where} answered ${res.status}`, text);
     }
     return { status: res.status, headers: res.headers, text };
   } catch (err) {
     if (err instanceof ClassifiedError) throw err;
-    if (timeout.aborted) throw new TimeoutError(`GET ${where} timed out after ${req.timeoutMs} ms`);
-    throw new ClassifiedError(classifyError(err), `GET ${where} failed: ${errorMessage(err)}`, {
+    if (timeout.aborted) throw new TimeoutError(`${where} timed out after ${req.timeoutMs} ms`);
+    throw new ClassifiedError(classifyError(err), `${where} failed: ${errorMessage(err)}`, {
       cause: err,
     });
   }
@@ -60,7 +68,7 @@ export async function fetchJson<T = unknown>(url: string, req: UpstreamRequest):
   try {
     return JSON.parse(res.text) as T;
   } catch {
-    throw new ClassifiedError('parse', `GET ${redactUrl(url)} did not return JSON`);
+    throw new ClassifiedError('parse', `${req.method ?? 'GET'} ${redactUrl(url)} did not return JSON`);
   }
 }
 
@@ -127,10 +135,7 @@ async function readCapped(res: Response, maxBytes: number, where: string): Promi
   const declared = Number(res.headers.get('content-length'));
   if (declared > maxBytes) {
     await res.body?.cancel();
-    throw new ClassifiedError(
-      'too_large',
-      `GET ${where} is ${declared} bytes, over the ${maxBytes}-byte cap`,
-    );
+    throw new ClassifiedError('too_large', `${where} is ${declared} bytes, over the ${maxBytes}-byte cap`);
   }
   if (!res.body) return '';
   const reader = res.body.getReader();
@@ -142,7 +147,7 @@ async function readCapped(res: Response, maxBytes: number, where: string): Promi
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel();
-      throw new ClassifiedError('too_large', `GET ${where} exceeded the ${maxBytes}-byte cap`);
+      throw new ClassifiedError('too_large', `${where} exceeded the ${maxBytes}-byte cap`);
     }
     chunks.push(value);
   }

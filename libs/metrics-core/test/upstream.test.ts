@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   ClassifiedError,
+  HttpStatusError,
   classifyError,
   errorMessage,
   fetchExposition,
@@ -26,6 +27,16 @@ beforeAll(async () => {
       case '/500':
         res.statusCode = 500;
         return res.end('oops');
+      case '/echo': {
+        // Answers what it was sent: method, content type, body.
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ method: req.method, type: req.headers['content-type'], body }));
+        });
+        return;
+      }
       case '/big':
         return res.end('x'.repeat(10_000));
       case '/hang':
@@ -111,6 +122,20 @@ describe('upstream helper', () => {
     const message = errorMessage(err);
     expect(message).toMatch(new RegExp(`^GET http://127\\.0\\.0\\.1:${port}/ failed: .*ECONNREFUSED`));
     expect(message.split('ECONNREFUSED')).toHaveLength(2);
+  });
+
+  it("sends a method and a JSON body when asked, and keeps an error answer's body", async () => {
+    expect(
+      await fetchJson(`${base}/echo`, { timeoutMs: 1000, method: 'POST', json: { text: 'hi' } }),
+    ).toEqual({
+      method: 'POST',
+      type: 'application/json',
+      body: '{"text":"hi"}',
+    });
+    const err = await fetchText(`${base}/500`, { timeoutMs: 1000, method: 'PUT' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpStatusError);
+    expect((err as HttpStatusError).message).toBe(`PUT ${base}/500 answered 500`);
+    expect((err as HttpStatusError).body).toBe('oops');
   });
 
   it('never puts credentials from a URL into an error', async () => {
