@@ -11,7 +11,14 @@
  * Editor can post, Viewer can list). Bad arguments or configuration: one line, exit 2; Grafana
  * refusing or unreachable: one line, exit 1.
  */
-import { ConfigError, env, errorMessage, loadConfigOrExit } from '@llmmon/metrics-core';
+import {
+  ConfigError,
+  HttpStatusError,
+  env,
+  errorMessage,
+  fetchJson,
+  loadConfigOrExit,
+} from '@llmmon/metrics-core';
 
 export const TAGS = ['announcement', 'maintenance', 'deprecation', 'new-model'] as const;
 type Tag = (typeof TAGS)[number];
@@ -91,35 +98,30 @@ interface Annotation {
   dashboardUID?: string | null;
 }
 
+/** Grafana's HTTP API with the token; a refusal says Grafana's own reason in the one line. */
 async function grafana<T>(
   url: string,
   token: string,
   path: string,
-  init: { method?: string; body?: unknown } = {},
+  init: { method?: 'POST'; json?: unknown } = {},
 ): Promise<T> {
-  const res = await fetch(`${url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      authorization: `Bearer ${token}`,
-      accept: 'application/json',
-      ...(init.body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: init.body ? JSON.stringify(init.body) : undefined,
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-    redirect: 'error',
-  });
-  const text = await res.text();
-  if (!res.ok) {
-    let message = text.slice(0, 200);
+  try {
+    return await fetchJson<T>(`${url}${path}`, {
+      timeoutMs: TIMEOUT_MS,
+      headers: { authorization: `Bearer ${token}` },
+      ...init,
+    });
+  } catch (err) {
+    if (!(err instanceof HttpStatusError)) throw err;
+    let reason = err.body?.slice(0, 200) ?? '';
     try {
-      message = (JSON.parse(text) as { message?: string }).message ?? message;
+      reason = (JSON.parse(err.body ?? '') as { message?: string }).message ?? reason;
     } catch {
       // not JSON: the start of the body says enough
     }
-    const hint = res.status === 401 || res.status === 403 ? ' (check GRAFANA_TOKEN and its role)' : '';
-    throw new Error(`${init.method ?? 'GET'} ${path} answered ${res.status}: ${message}${hint}`);
+    const hint = err.status === 401 || err.status === 403 ? ' (check GRAFANA_TOKEN and its role)' : '';
+    throw new Error(`${err.message}: ${reason}${hint}`);
   }
-  return JSON.parse(text) as T;
 }
 
 const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
@@ -139,7 +141,10 @@ export async function run(command: Command, url: string, token: string): Promise
       text: command.text,
       ...(command.dashboard ? { dashboardUID: command.dashboard } : {}),
     };
-    const posted = await grafana<{ id: number }>(url, token, '/api/annotations', { method: 'POST', body });
+    const posted = await grafana<{ id: number }>(url, token, '/api/annotations', {
+      method: 'POST',
+      json: body,
+    });
     return [`posted ${command.tag} (id ${posted.id}): ${command.text}`];
   }
   const query = new URLSearchParams({ type: 'annotation', matchAny: 'true', limit: String(command.limit) });
