@@ -16,7 +16,7 @@ import {
   type Threshold,
 } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
-import { PanelDataErrorView } from '@grafana/runtime';
+import { UnusableData } from '@llmmon/panel-common';
 import type { GpuHeatmapOptions, GpuMetric, GpuState } from '../types';
 import { gpuLink, gpusFromFrames, gridShape, metricValue } from '../utils/gpus';
 
@@ -72,19 +72,12 @@ export function GpuHeatmapPanel({
   const [hovered, setHovered] = useState<string | undefined>();
 
   if (data.state === LoadingState.Error || gpus.length === 0) {
-    const message =
-      data.state === LoadingState.Error
-        ? (data.errors?.[0]?.message ?? data.error?.message ?? 'the query failed')
-        : data.series.length
-          ? 'no series with a gpu label (query llmmon_gpu_* metrics)'
-          : 'no data';
     return (
-      <PanelDataErrorView
+      <UnusableData
         panelId={id}
         data={data}
         fieldConfig={fieldConfig}
-        needsNumberField
-        message={message}
+        unusable="no series with a gpu label (query llmmon_gpu_* metrics)"
       />
     );
   }

@@ -13,7 +13,7 @@ import {
   type PanelProps,
 } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
-import { PanelDataErrorView } from '@grafana/runtime';
+import { UnusableData } from '@llmmon/panel-common';
 import type { TokenRateOptions, TokenSortKey } from '../types';
 import { formatTokens, ratesFromFrames, sortRates } from '../utils/rates';
 
@@ -45,19 +45,12 @@ export function TokenRatePanel({
   );
 
   if (data.state === LoadingState.Error || rates.length === 0) {
-    const message =
-      data.state === LoadingState.Error
-        ? (data.errors?.[0]?.message ?? data.error?.message ?? 'the query failed')
-        : data.series.length
-          ? 'no input (query A) or output (query B) series'
-          : 'no data';
     return (
-      <PanelDataErrorView
+      <UnusableData
         panelId={id}
         data={data}
         fieldConfig={fieldConfig}
-        needsNumberField
-        message={message}
+        unusable="no input (query A) or output (query B) series"
       />
     );
   }
