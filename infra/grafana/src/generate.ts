@@ -1,45 +1,29 @@
 /**
- * Writes the dashboards into infra/grafana/dashboards/ (`npx nx run infra:dashboards`), or with
- * --check exits 1 naming the files that differ from what the TypeScript renders.
+ * Writes the dashboards into infra/grafana/dashboards/ (`npx nx run infra:dashboards`),
+ * removing files no dashboard renders any more. infra/test/dashboards.test.ts fails when the
+ * committed files differ from what this writes.
  */
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { renderDashboards } from './index';
 
 const OUT = join(__dirname, '../dashboards');
 
-function existing(dir = OUT): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? existing(join(dir, e.name))
-      : e.name.endsWith('.json')
-        ? [relative(OUT, join(dir, e.name))]
-        : [],
-  );
-}
-
 const rendered = renderDashboards();
-const stale = [
-  ...[...rendered]
-    .filter(([file, json]) => !existsSync(join(OUT, file)) || readFileSync(join(OUT, file), 'utf8') !== json)
-    .map(([f]) => f),
-  ...existing().filter((file) => !rendered.has(file)),
-];
-
-if (process.argv.includes('--check')) {
-  if (stale.length) {
-    console.error(`dashboards out of date: ${stale.join(', ')} (run: npx nx run infra:dashboards)`);
-    process.exit(1);
-  }
-  console.log(`dashboards up to date (${rendered.size})`);
-} else {
-  for (const file of existing()) if (!rendered.has(file)) rmSync(join(OUT, file));
-  for (const [file, json] of rendered) {
-    mkdirSync(dirname(join(OUT, file)), { recursive: true });
-    writeFileSync(join(OUT, file), json);
-  }
-  console.log(
-    `wrote ${rendered.size} dashboards to ${relative(process.cwd(), OUT)}/ (${stale.length} changed)`,
-  );
+const existing = existsSync(OUT)
+  ? readdirSync(OUT, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'))
+  : [];
+let changed = 0;
+for (const file of existing) {
+  if (rendered.has(file)) continue;
+  rmSync(join(OUT, file));
+  changed++;
 }
+for (const [file, json] of rendered) {
+  const path = join(OUT, file);
+  if (existsSync(path) && readFileSync(path, 'utf8') === json) continue;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, json);
+  changed++;
+}
+console.log(`wrote ${rendered.size} dashboards to ${relative(process.cwd(), OUT)}/ (${changed} changed)`);
