@@ -27,7 +27,7 @@ const REAL: Record<string, unknown> = {
 };
 
 /** The dependencies a module.js declares, and what its factory returns given the real modules. */
-export function loadAmd(code: string): { deps: string[]; exports: Record<string, unknown> } {
+function loadAmd(code: string): { deps: string[]; exports: Record<string, unknown> } {
   let captured: { deps: string[]; exports: Record<string, unknown> } | undefined;
   const define = (deps: string[], factory: (...m: unknown[]) => Record<string, unknown>) => {
     captured = { deps, exports: factory(...deps.map((d) => REAL[d])) };

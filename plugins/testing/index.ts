@@ -1,2 +1,2 @@
-export { describeDist, loadAmd } from './dist-checks';
+export { describeDist } from './dist-checks';
 export { T0, panelData, panelProps, series } from './frames';
