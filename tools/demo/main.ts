@@ -25,6 +25,7 @@ import {
   startAlloy,
   startGrafana,
   startLoki,
+  type Observability,
 } from './observability';
 import {
   startPrometheus,
@@ -129,11 +130,12 @@ async function stopAll(code: number): Promise<void> {
 
 async function main() {
   // `npm run stack -- --real`: this machine instead of the simulated server (Alloy ships its Docker logs).
-  const real = process.argv.includes('--real') || process.env['DEMO_HOST_SOURCE'] === 'real';
-  const observability = findObservability(real);
-  const settings = loadConfigOrExit(demoConfigSchema, process.env, (c) =>
-    checkGrafanaPassword(c.GRAFANA_ADMIN_PASSWORD, observability.grafana !== undefined),
-  );
+  const realFlag = process.argv.includes('--real');
+  let observability: Observability = { missing: [] };
+  const settings = loadConfigOrExit(demoConfigSchema, process.env, (c) => {
+    observability = findObservability(realFlag || c.DEMO_HOST_SOURCE === 'real');
+    checkGrafanaPassword(c.GRAFANA_ADMIN_PASSWORD, observability.grafana !== undefined);
+  });
   const simulatorPort = settings.SIMULATOR_PORT;
   const exporterPort = settings.SYSTEM_EXPORTER_PORT;
   const gpuExporterPort = settings.GPU_EXPORTER_PORT;
@@ -144,7 +146,7 @@ async function main() {
   const prometheusPort = settings.PROMETHEUS_PORT;
   const alertmanagerPort = settings.ALERTMANAGER_PORT;
   const dataDir = resolve(ROOT, settings.DEMO_DATA_DIR);
-  const hostSource = real ? 'real' : settings.DEMO_HOST_SOURCE;
+  const hostSource = realFlag ? 'real' : settings.DEMO_HOST_SOURCE;
   const adminToken = settings.DEMO_ADMIN_TOKEN || randomBytes(12).toString('hex');
   // `npm run backfill -- --days 7 [--step 60]`: history first, then the live demo.
   const arg = (name: string) => {
