@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, createWriteStream, mkdirSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 
@@ -28,14 +28,45 @@ export function requireExecutable(name: string, debianPackage: string): string {
   return path;
 }
 
-/** A free TCP port on loopback (bound and released; fine for tests on one machine). */
-export async function freePort(): Promise<number> {
+/** Ports this process has handed out: never the same one twice. */
+const handedOut = new Set<number>();
+
+/** The kernel's ephemeral range, where bind(0) draws ports from. */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 12_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+async function canBind(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('could not get a free port');
-  return address.port;
+  const ok = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (ok) await new Promise((resolve) => server.close(resolve));
+  return ok;
+}
+
+/**
+ * A free TCP port on loopback for a test to hand to a server it starts. Taken below the
+ * kernel's ephemeral range: a port from bind(0) (the simulator's upstreams bind that way)
+ * could otherwise take it between this check and the server's own bind. Never the same port
+ * twice in one process.
+ */
+export async function freePort(): Promise<number> {
+  const low = ephemeralLow();
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port); // before the check: a concurrent call must not pick it meanwhile
+    if (await canBind(port)) return port;
+    handedOut.delete(port);
+  }
+  throw new Error(`no free port found between 10000 and ${low}`);
 }
 
 export interface ManagedProcess {
