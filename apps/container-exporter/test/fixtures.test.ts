@@ -16,8 +16,9 @@ import { resourceCollector } from '../src/collectors/resources';
 import { resourceUsage, type DockerStats } from '../src/stats';
 import { StatsReader } from '../src/stats-reader';
 import { containerJson } from '../src/api';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+const FIXTURES = FIXTURES_DIR;
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as T;
 const goldens = new GoldenFiles(join(__dirname, 'golden'));
 afterAll(() => goldens.assertNoOrphans());

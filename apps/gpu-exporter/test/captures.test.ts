@@ -1,5 +1,5 @@
 /**
- * Real nvidia-smi captures (H200, H100; ../shared/fixtures/real-upstream) replayed through a
+ * Real nvidia-smi captures (H200, H100; libs/fixtures/data/real-upstream) replayed through a
  * fake nvidia-smi, and the constructed 8x H200 CSV fixtures: the exporter's GPU families must
  * match the golden exposition.
  */
@@ -13,8 +13,9 @@ import { processCollector } from '../src/collectors/processes';
 import { NvidiaSmiSource } from '../src/sources/nvidia-smi';
 import { parseComputeApps, parseQueryGpu } from '../src/sources/nvidia-smi-parse';
 import type { GpuSnapshot } from '../src/sources/types';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
-const CAPTURES = join(__dirname, '../../../../shared/fixtures/real-upstream');
+const CAPTURES = join(FIXTURES_DIR, 'real-upstream');
 const FAKE = join(__dirname, 'fake-nvidia-smi.cjs');
 const goldens = new GoldenFiles(join(__dirname, 'golden'));
 afterAll(() => goldens.assertNoOrphans());
@@ -93,7 +94,7 @@ it('has its fake nvidia-smi in place', () => {
   expect(existsSync(FAKE)).toBe(true);
 });
 
-describe('the constructed 8x H200 fixture (../shared/fixtures/nvidia-smi-query-*.csv)', () => {
+describe('the constructed 8x H200 fixture (libs/fixtures/data/nvidia-smi-query-*.csv)', () => {
   it('renders the golden GPU and process exposition', async () => {
     const read = (f: string) => readFileSync(join(CAPTURES, '..', f), 'utf8');
     // The fixture's columns are named by its header file, units stripped.

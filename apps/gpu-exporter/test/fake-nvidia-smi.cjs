@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// A stand-in nvidia-smi for tests: replays a real capture from ../shared/fixtures/real-upstream
+// A stand-in nvidia-smi for tests: replays a real capture from libs/fixtures/data/real-upstream
 // (FAKE_NVIDIA_SMI_CAPTURE), answering any subset of the fields the capture holds, in the
 // requested format. FAKE_NVIDIA_SMI_SLEEP_FILE: while that file exists, hang (a wedged driver).
 const fs = require('node:fs');

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isUnavailable, parseComputeApps, parseQueryGpu } from '../src/sources/nvidia-smi-parse';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+const FIXTURES = FIXTURES_DIR;
 const read = (f: string) => readFileSync(join(FIXTURES, f), 'utf8');
 const headerFields = read('nvidia-smi-query-gpu-with-header.csv')
   .split('\n')[0]!

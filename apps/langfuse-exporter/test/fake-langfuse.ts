@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
-export const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+export const FIXTURES = FIXTURES_DIR;
 const fixture = (name: string) =>
   (JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as { data: Record<string, unknown>[] }).data;
 export const PUBLIC_KEY = 'pk-lf-fixture-0001';

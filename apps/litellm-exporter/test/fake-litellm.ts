@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
-export const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+export const FIXTURES = FIXTURES_DIR;
 export const read = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 export const KEY = 'sk-fixture-master-key-0123';
 

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { VLLM } from '../src/world/layout';
 import { hubModel } from '../src/upstreams/huggingface/hub';
 import { startSimulator } from './helpers';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
-const FIXTURE = JSON.parse(
-  readFileSync(join(__dirname, '../../../../shared/fixtures/hf-model-llama-3.1-70b.json'), 'utf8'),
-) as Record<string, unknown>;
+const FIXTURE = JSON.parse(readFileSync(join(FIXTURES_DIR, 'hf-model-llama-3.1-70b.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 describe('simulated Hugging Face Hub mirror', () => {
   let s: Awaited<ReturnType<typeof startSimulator>>;

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { put, shape, startSimulator } from './helpers';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+const FIXTURES = FIXTURES_DIR;
 const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
 
 /** Types may legitimately be null in one and set in the other (release, output…): compare keys only there. */

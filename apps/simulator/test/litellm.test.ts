@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseExposition, type ParsedFamily } from '@llmmon/metrics-core';
 import { put, shape, startSimulator } from './helpers';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+const FIXTURES = FIXTURES_DIR;
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const KEY = 'sk-llmmon-simulator';
 

@@ -6,8 +6,9 @@ import { gpuSnapshot } from '../src/upstreams/nvidia-smi/state';
 import { scenarioByName } from '../src/world/scenarios';
 import { World } from '../src/world/world';
 import { DIST, startSimulator } from './helpers';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+const FIXTURES = FIXTURES_DIR;
 const START = Date.parse('2025-11-18T14:30:00Z');
 const world = new World(42, START, { scenario: 'normal', settings: scenarioByName('normal')!.settings });
 world.advanceTo(START + 60_000);

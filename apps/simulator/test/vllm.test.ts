@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { parseExposition, type ParsedFamily } from '@llmmon/metrics-core';
 import { floatToGoString, pythonRepr } from '../src/upstreams/prometheus-client';
 import { put, startSimulator } from './helpers';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+const FIXTURES = FIXTURES_DIR;
 
 /** Family → type and, per sample name, the set of label keys: the contract with real vLLM. */
 function contract(families: Map<string, ParsedFamily>) {

@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
-export const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+export const FIXTURES = FIXTURES_DIR;
 const read = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 
 export interface FakeVllm {

@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseExposition } from '@llmmon/metrics-core';
 import { NORMALIZED, knownVersion, normalize } from '../src/normalize';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+const FIXTURES = FIXTURES_DIR;
 const parse = (f: string) => parseExposition(readFileSync(join(FIXTURES, f), 'utf8'));
 const MODEL = 'meta-llama/Llama-3.1-70B-Instruct';
 const v0 = normalize(parse('vllm-metrics-v0.6.txt'), { container: 'vllm-old', model: MODEL });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assignedGpus, containerIdFromCgroup, imageVersion } from '../src';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
 const ID = 'dbc4ae1c5e564e53e9d2c333b800800ad89b71da5cbcc80a64a6e10ead20a1bb';
 const cgroup = (name: string) => readFileSync(join(__dirname, 'fixtures/cgroup', name), 'utf8');
@@ -26,9 +27,7 @@ describe('process → container id from /proc/<pid>/cgroup', () => {
 });
 
 describe('GPU assignment from docker inspect', () => {
-  const fixture = JSON.parse(
-    readFileSync(join(__dirname, '../../../../shared/fixtures/docker-inspect-vllm-llama70b.json'), 'utf8'),
-  );
+  const fixture = JSON.parse(readFileSync(join(FIXTURES_DIR, 'docker-inspect-vllm-llama70b.json'), 'utf8'));
 
   it('reads DeviceRequests and ignores the CUDA image default NVIDIA_VISIBLE_DEVICES=all', () => {
     expect(fixture.Config.Env).toContain('NVIDIA_VISIBLE_DEVICES=all');

@@ -10,8 +10,9 @@ import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { silentLogger } from '@llmmon/metrics-core';
 import { ContainerDirectory } from '../src';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+const FIXTURES = FIXTURES_DIR;
 const read = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const summaries = JSON.parse(read('docker-containers.json')) as Dockerode.ContainerInfo[];
 const llama = JSON.parse(read('docker-inspect-vllm-llama70b.json')) as Dockerode.ContainerInspectInfo;

@@ -1,8 +1,9 @@
 /** The upstream /metrics fixtures (vLLM V0 and V1, the other vLLM containers, LiteLLM), for tests and the bench. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FIXTURES_DIR } from '@llmmon/fixtures';
 
-export const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+export const FIXTURES = FIXTURES_DIR;
 export const UPSTREAM_FIXTURES = [
   'vllm-metrics-v0.6.txt',
   'vllm-metrics-v0.11.txt',

@@ -1,5 +1,5 @@
 /**
- * The default world: the 8x H200 server of ../shared/fixtures/README.md, with vLLM containers
+ * The default world: the 8x H200 server of libs/fixtures/data/README.md, with vLLM containers
  * of mixed versions (V0-style 0.6.x metrics and V1-style 0.10+/0.11 metrics side by side).
  * Plain data: no parsing of fixtures, so the simulator shares no code with the exporters.
  */

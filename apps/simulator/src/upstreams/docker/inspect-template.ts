@@ -1,6 +1,6 @@
 /**
  * `GET /containers/{id}/json` of a vLLM container as Docker Engine API 1.52 returns it, copied
- * from ../shared/fixtures/docker-inspect-vllm-llama70b.json. The simulator clones it per container
+ * from libs/fixtures/data/docker-inspect-vllm-llama70b.json. The simulator clones it per container
  * and fills in identity, state, config and networking from the world.
  */
 export const INSPECT_TEMPLATE = {

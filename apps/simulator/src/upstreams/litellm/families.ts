@@ -1,6 +1,6 @@
 /**
  * LiteLLM's /metrics families (prometheus callback, ~v1.79 label sets) as plain data, copied
- * from ../shared/fixtures/litellm-metrics.txt: names, types, HELP, label names, buckets.
+ * from libs/fixtures/data/litellm-metrics.txt: names, types, HELP, label names, buckets.
  */
 import type { PromFamily } from '../prometheus-client';
 

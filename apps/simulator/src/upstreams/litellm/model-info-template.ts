@@ -1,5 +1,5 @@
 /**
- * One entry of LiteLLM's `GET /model/info` (v1.79), copied from ../shared/fixtures/litellm-model-info.json.
+ * One entry of LiteLLM's `GET /model/info` (v1.79), copied from libs/fixtures/data/litellm-model-info.json.
  * The simulator clones it per model group and fills in name, deployment, mode and prices.
  */
 export const MODEL_INFO_TEMPLATE = {

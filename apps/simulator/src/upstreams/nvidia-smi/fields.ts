@@ -1,7 +1,7 @@
 /**
  * Every field `nvidia-smi --query-gpu` accepts on driver 590 (H200), with its CSV header and
  * the value a real, loaded H200 printed. Plain data copied from the capture in
- * ../shared/fixtures/real-upstream/ (nvidia-smi-capture__linux-x86_64__nvidia-h200__590.48.01.txt);
+ * libs/fixtures/data/real-upstream/ (nvidia-smi-capture__linux-x86_64__nvidia-h200__590.48.01.txt);
  * the shim answers world-driven fields from the simulation and these for the rest.
  */
 export const QUERY_GPU_FIELDS: readonly (readonly [field: string, header: string, sample: string])[] = [

@@ -1,6 +1,6 @@
 /**
  * One <gpu> element of `nvidia-smi -q -x` on an H200 with driver 575, element names and order as
- * the real tool prints them (copied from ../shared/fixtures/nvidia-smi-q.xml). The shim fills
+ * the real tool prints them (copied from libs/fixtures/data/nvidia-smi-q.xml). The shim fills
  * in the world-driven elements and keeps the rest.
  */
 export const GPU_XML_TEMPLATE = `	<gpu id="00000000:18:00.0">

@@ -1,6 +1,6 @@
 /**
  * vLLM's /metrics families per exposition style, as plain data: names, types, HELP texts,
- * label names and histogram buckets copied from ../shared/fixtures/vllm-metrics-v0.6.txt (V0
+ * label names and histogram buckets copied from libs/fixtures/data/vllm-metrics-v0.6.txt (V0
  * engine, multiprocess: no _created) and vllm-metrics-v0.11.txt (V1 engine). Values come
  * from the world; the renderer writes them the way prometheus_client does.
  */
