@@ -1,4 +1,6 @@
 // Shared Jest settings: TypeScript is compiled by swc (type checking is the `typecheck` target's job).
+// Unit tests (the `test` target, cached): everything named *.test.ts outside e2e/ folders,
+// given precise inputs (fixtures, stand-ins in-process), no servers of their own but loopback fakes.
 module.exports = {
   testEnvironment: 'node',
   transform: {
@@ -9,5 +11,5 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/e2e/'],
 };

@@ -22,3 +22,18 @@ it('the committed dashboards are what infra/grafana/src renders (else: npx nx ru
 it('renders the same JSON every time (stable ids and refIds)', () => {
   expect([...renderDashboards()]).toEqual([...renderDashboards()]);
 });
+
+/** Every query expression (`expr`) anywhere in a dashboard. */
+function expressions(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(expressions);
+  if (typeof node !== 'object' || node === null) return [];
+  return Object.entries(node).flatMap(([k, v]) =>
+    k === 'expr' && typeof v === 'string' ? [v] : expressions(v),
+  );
+}
+
+it('never matches a family on __name__: every query names the families it reads', () => {
+  const all = [...renderDashboards().values()].flatMap((json) => expressions(JSON.parse(json)));
+  expect(all.length).toBeGreaterThan(100);
+  expect(all.filter((e) => e.includes('__name__'))).toEqual([]);
+});

@@ -72,7 +72,6 @@ it('has the alerts of SPEC §7 and self-monitoring', () => {
       'ModelErrorRateHigh',
       'ModelLatencyAboveBaseline',
       'ModelLoadingFailed',
-      'SourceStale',
       'TargetAbsent',
       'TargetDown',
       'UpstreamDown',
@@ -99,6 +98,10 @@ describe.each(alerts.map((a) => [a.alert!, a] as const))('%s', (name, alert) => 
       for (const a of t.exp_alerts!) expect(a.exp_labels['severity']).toBe(alert.labels?.['severity']);
   });
 
+  it('names the families it reads, never matches on __name__ (one vocabulary per meaning)', () => {
+    expect(alert.expr).not.toContain('__name__');
+  });
+
   it('takes its numbers from thresholds.yml', () => {
     // Comparisons against a literal (other than 0 or 1, which are states) belong in thresholds.yml.
     const literals = alert.expr.match(/[<>]=?\s*(\d+(\.\d+)?)/g) ?? [];
@@ -108,6 +111,7 @@ describe.each(alerts.map((a) => [a.alert!, a] as const))('%s', (name, alert) => 
 
 it('keeps recording rules in level:metric:operations form and every threshold in thresholds.yml', () => {
   for (const r of rules.filter((x) => x.record)) {
+    expect(r.expr).not.toContain('__name__');
     expect(r.record).toMatch(/^[a-z_]+:[a-z0-9_]+:[a-z0-9_]+$/);
     if (r.record!.startsWith('llmmon:threshold:')) expect(r.file).toBe('thresholds.yml');
   }

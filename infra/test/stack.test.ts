@@ -8,9 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { TOPOLOGY } from '@llmmon/topology';
 
 const ROOT = join(__dirname, '../..');
-const EXPORTERS = ['system', 'gpu', 'container', 'vllm', 'litellm', 'langfuse'].map((e) => `${e}-exporter`);
+const EXPORTERS = TOPOLOGY.map((t) => t.app);
 
 interface Service {
   profiles?: string[];
@@ -75,6 +76,38 @@ describe.each(['real', 'mock'])('docker compose --profile %s', (profile) => {
 
   it('starts Grafana only after the password check passed', () => {
     expect(services['grafana']!.depends_on!['check-env']!.condition).toBe('service_completed_successfully');
+  });
+});
+
+describe('docker compose --profile agent', () => {
+  const { services } = resolved('agent');
+  const inProfile = Object.entries(services).filter(([, s]) => !s.profiles || s.profiles.includes('agent'));
+
+  it('runs one agent for every exporter, beside Prometheus, Loki, Alloy and Grafana', () => {
+    const names = inProfile.map(([n]) => n).sort();
+    expect(names).toEqual(
+      [
+        'agent',
+        'alertmanager',
+        'alertmanager-config',
+        'alloy',
+        'check-env',
+        'grafana',
+        'loki',
+        'prometheus',
+      ].sort(),
+    );
+    expect(services['agent']!.healthcheck!.test.join(' ')).toContain('/ready');
+  });
+
+  it("points Prometheus at the agent's paths when LLMMON_PROMETHEUS_TARGETS says so", () => {
+    const { services: withAgentTargets } = resolved('agent', {
+      LLMMON_PROMETHEUS_TARGETS: './infra/prometheus/targets-agent',
+    });
+    const mounts = (withAgentTargets['prometheus']!.volumes ?? []).map((v) => JSON.stringify(v));
+    expect(mounts.some((m) => m.includes('targets-agent') && m.includes('/etc/prometheus/targets'))).toBe(
+      true,
+    );
   });
 });
 

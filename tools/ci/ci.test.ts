@@ -77,17 +77,32 @@ describe('nx affected on a temporary commit', () => {
   });
   afterAll(() => rmSync(clone, { recursive: true, force: true }));
 
-  it('a change to one app selects that app only', () => {
-    commit('apps/langfuse-exporter/src/langfuse.ts');
+  it("a change to one app's shell selects that app only", () => {
+    commit('apps/langfuse-exporter/src/main.ts');
     expect(affected()).toEqual(['langfuse-exporter']);
+  });
+
+  it('a change to one exporter selects its library, its app and the agent, not the other exporters', () => {
+    commit('libs/exporters/langfuse/src/langfuse.ts');
+    const projects = affected();
+    expect(projects).toEqual(expect.arrayContaining(['exporter-langfuse', 'langfuse-exporter', 'agent']));
+    expect(projects).not.toContain('exporter-litellm');
+    expect(projects).not.toContain('litellm-exporter');
   });
 
   it('a change to a library selects it and everything built on it', () => {
     commit('libs/docker/src/index.ts');
     const projects = affected();
     expect(projects).toEqual(
-      expect.arrayContaining(['docker', 'container-exporter', 'gpu-exporter', 'vllm-exporter']),
+      expect.arrayContaining([
+        'docker',
+        'exporter-container',
+        'container-exporter',
+        'gpu-exporter',
+        'vllm-exporter',
+      ]),
     );
+    expect(projects).not.toContain('exporter-langfuse');
     expect(projects).not.toContain('langfuse-exporter');
   });
 });

@@ -1,12 +1,11 @@
 /**
  * `npm run demo`: the llmmon stack as native processes on this machine (no Docker): the
- * simulator (a digital twin of an 8x H200 server), the system, GPU, container, vLLM, LiteLLM
- * and Langfuse exporters reading the simulated server (or this machine with DEMO_HOST_SOURCE=real), and a real Prometheus
- * scraping them. Ctrl-C stops everything.
+ * simulator (a digital twin of an 8x H200 server), the six exporters of libs/topology reading
+ * the simulated server (or this machine with DEMO_HOST_SOURCE=real), each its own process or
+ * all in one agent (`-- --agent`), and a real Prometheus scraping them. Ctrl-C stops everything.
  *
- * Environment: SIMULATOR_PORT (23100), SYSTEM_EXPORTER_PORT (9100), GPU_EXPORTER_PORT (9445),
- * CONTAINER_EXPORTER_PORT (8080), VLLM_EXPORTER_PORT (9902), LITELLM_EXPORTER_PORT (9901),
- * LANGFUSE_EXPORTER_PORT (9903),
+ * Environment: SIMULATOR_PORT (23100), each exporter's port (SYSTEM_EXPORTER_PORT 9100 …, see
+ * libs/topology), AGENT_PORT (9900, with --agent),
  * PROMETHEUS_PORT (23001), ALERTMANAGER_PORT (23003), and when their binaries are on PATH
  * GRAFANA_PORT (23000, with GRAFANA_ADMIN_PASSWORD), LOKI_PORT (23002), ALLOY_PORT (23004, --real only),
  * DEMO_DATA_DIR (.demo), DEMO_HOST_SOURCE (simulated | real), DEMO_ADMIN_TOKEN (the
@@ -17,7 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { env, loadConfigOrExit } from '@llmmon/metrics-core';
+import { AGENT_PORT, env, loadConfigOrExit, type VarSpec } from '@llmmon/metrics-core';
+import { TOPOLOGY, simulatedEnv, type ExporterTopology } from '@llmmon/topology';
 import { backfill } from './backfill';
 import {
   checkGrafanaPassword,
@@ -39,26 +39,17 @@ import {
 } from '@llmmon/native-stack';
 
 const ROOT = resolve(__dirname, '../..');
-const EXPORTERS = [
-  'system-exporter',
-  'gpu-exporter',
-  'container-exporter',
-  'vllm-exporter',
-  'litellm-exporter',
-  'langfuse-exporter',
-] as const;
 const say = (msg: string) => console.log(`[demo] ${msg}`);
 
 const port = (what: string, def: number) => env.int(`Port of ${what}.`, def, { min: 1, max: 65535 });
 /** What the demo reads; a bad value exits 2 with one line naming the variable (metrics-core). */
+const exporterPorts = Object.fromEntries(
+  TOPOLOGY.map((t) => [t.portVariable, port(`the ${t.definition.name} exporter`, t.definition.port)]),
+) as Record<string, VarSpec<number>>;
 const demoConfigSchema = {
   SIMULATOR_PORT: port('the simulator', 23100),
-  SYSTEM_EXPORTER_PORT: port('the system exporter', 9100),
-  GPU_EXPORTER_PORT: port('the GPU exporter', 9445),
-  CONTAINER_EXPORTER_PORT: port('the container exporter', 8080),
-  VLLM_EXPORTER_PORT: port('the vLLM exporter', 9902),
-  LITELLM_EXPORTER_PORT: port('the LiteLLM exporter', 9901),
-  LANGFUSE_EXPORTER_PORT: port('the Langfuse exporter', 9903),
+  ...exporterPorts,
+  AGENT_PORT: port('the agent (--agent: all six exporters in one process)', AGENT_PORT),
   PROMETHEUS_PORT: port('Prometheus', 23001),
   ALERTMANAGER_PORT: port('Alertmanager', 23003),
   GRAFANA_PORT: port('Grafana (started when on PATH)', 23000),
@@ -137,12 +128,9 @@ async function main() {
     checkGrafanaPassword(c.GRAFANA_ADMIN_PASSWORD, observability.grafana !== undefined);
   });
   const simulatorPort = settings.SIMULATOR_PORT;
-  const exporterPort = settings.SYSTEM_EXPORTER_PORT;
-  const gpuExporterPort = settings.GPU_EXPORTER_PORT;
-  const containerExporterPort = settings.CONTAINER_EXPORTER_PORT;
-  const vllmExporterPort = settings.VLLM_EXPORTER_PORT;
-  const litellmExporterPort = settings.LITELLM_EXPORTER_PORT;
-  const langfuseExporterPort = settings.LANGFUSE_EXPORTER_PORT;
+  // `npm run demo -- --agent`: the six exporters in one process, each at /metrics/<name>.
+  const agentMode = process.argv.includes('--agent');
+  const portOf = (t: ExporterTopology) => (settings as unknown as Record<string, number>)[t.portVariable]!;
   const prometheusPort = settings.PROMETHEUS_PORT;
   const alertmanagerPort = settings.ALERTMANAGER_PORT;
   const dataDir = resolve(ROOT, settings.DEMO_DATA_DIR);
@@ -168,18 +156,15 @@ async function main() {
   };
   // Every build must exist before anything starts.
   const simulatorMain = built('simulator');
-  for (const app of EXPORTERS) built(app);
+  if (agentMode) built('agent');
+  else for (const t of TOPOLOGY) built(t.app);
 
   // What must exist is checked before anything starts, so a refusal leaves nothing behind.
   requireExecutable('prometheus', 'prometheus');
   requireExecutable('prometheus-alertmanager', 'prometheus-alertmanager');
   await assertPortFree(simulatorPort, 'simulator');
-  await assertPortFree(exporterPort, 'system exporter');
-  await assertPortFree(gpuExporterPort, 'GPU exporter');
-  await assertPortFree(containerExporterPort, 'container exporter');
-  await assertPortFree(vllmExporterPort, 'vLLM exporter');
-  await assertPortFree(litellmExporterPort, 'LiteLLM exporter');
-  await assertPortFree(langfuseExporterPort, 'Langfuse exporter');
+  if (agentMode) await assertPortFree(settings.AGENT_PORT, 'agent');
+  else for (const t of TOPOLOGY) await assertPortFree(portOf(t), `${t.definition.name} exporter`);
   await assertPortFree(prometheusPort, 'Prometheus');
   await assertPortFree(alertmanagerPort, 'Alertmanager');
   if (observability.grafana) await assertPortFree(settings.GRAFANA_PORT, 'Grafana');
@@ -246,8 +231,17 @@ async function main() {
 
   // Where the simulated server's parts answer (asked once); on this machine, nothing to point at.
   const sim = hostSource === 'simulated' ? await simulatorUpstreams(simulatorUrl) : undefined;
-  /** Starts one built exporter on loopback; `ready` waits for its /ready (else /health: real sources may never be ready). */
-  const startExporter = (app: string, port: number, env: Record<string, string>, ready = sim !== undefined) =>
+  /** What an exporter reads: the simulated server, or this machine (keys from the environment, if set). */
+  const upstreamEnv = (t: ExporterTopology): Record<string, string> =>
+    sim
+      ? t.simulated(sim, dataDir)
+      : {
+          LITELLM_API_KEY: process.env['LITELLM_API_KEY'] || 'sk-unset',
+          LANGFUSE_PUBLIC_KEY: process.env['LANGFUSE_PUBLIC_KEY'] || 'pk-lf-unset',
+          LANGFUSE_SECRET_KEY: process.env['LANGFUSE_SECRET_KEY'] || 'sk-lf-unset',
+        };
+  /** Starts one built app on loopback; `ready` waits for its /ready (else /health: real sources may never be ready). */
+  const startApp = (app: string, port: number, env: Record<string, string>, ready = sim !== undefined) =>
     startProcess({
       name: app,
       command: built(app),
@@ -255,74 +249,44 @@ async function main() {
       readyUrl: `http://127.0.0.1:${port}/${ready ? 'ready' : 'health'}`,
       logFile: join(dataDir, `logs/${app}.log`),
     });
-
-  const exporterUrl = `http://127.0.0.1:${exporterPort}`;
-  say(`starting system exporter on ${exporterUrl} (host: ${hostSource}) …`);
-  const hostPaths: Record<string, string> = sim
-    ? { PROCFS_PATH: sim.host.procfs, SYSFS_PATH: sim.host.sysfs, FILESYSTEM_STATFS_FILE: sim.host.statfs }
-    : {};
-  running.push(await startExporter('system-exporter', exporterPort, hostPaths, true));
-
-  const gpuExporterUrl = `http://127.0.0.1:${gpuExporterPort}`;
-  say(`starting GPU exporter on ${gpuExporterUrl} (GPUs: ${hostSource}) …`);
-  // The simulated server's nvidia-smi, /proc and Docker API.
-  const gpuSources: Record<string, string> = sim
-    ? { NVIDIA_SMI_PATH: sim.nvidia_smi, HOST_PROC: sim.host.procfs, DOCKER_SOCKET: sim.docker.socket }
-    : {};
-  // While backfilling it reads the GPUs 5 times a second, so its background snapshot keeps up
-  // with the simulator's clock; afterwards it is restarted at its normal pace.
-  const startGpuExporter = (extraEnv: Record<string, string> = {}) =>
-    startExporter('gpu-exporter', gpuExporterPort, { ...gpuSources, ...extraEnv });
-  let gpuExporter = await startGpuExporter(backfillDays > 0 ? { GPU_REFRESH_SECONDS: '0.2' } : {});
-  running.push(gpuExporter);
-
-  const containerExporterUrl = `http://127.0.0.1:${containerExporterPort}`;
-  say(`starting container exporter on ${containerExporterUrl} (Docker: ${hostSource}) …`);
-  const dockerHost: Record<string, string> = sim ? { DOCKER_HOST: `unix://${sim.docker.socket}` } : {};
-  running.push(await startExporter('container-exporter', containerExporterPort, dockerHost));
-
-  const vllmExporterUrl = `http://127.0.0.1:${vllmExporterPort}`;
-  say(`starting vLLM exporter on ${vllmExporterUrl} (vLLM: ${hostSource}) …`);
-  running.push(await startExporter('vllm-exporter', vllmExporterPort, dockerHost));
-
-  const litellmExporterUrl = `http://127.0.0.1:${litellmExporterPort}`;
-  say(`starting LiteLLM exporter on ${litellmExporterUrl} (LiteLLM: ${hostSource}) …`);
-  // The simulated proxy, its key and Hub mirror; on this machine, LITELLM_URL and LITELLM_API_KEY if set.
-  const litellm: Record<string, string> = sim
-    ? {
-        LITELLM_URL: sim.litellm.url,
-        LITELLM_API_KEY: 'sk-llmmon-simulator',
-        HF_URL: sim.huggingface.url,
-        HF_CACHE_DIR: join(dataDir, 'hf-cache'),
-      }
-    : { LITELLM_API_KEY: process.env['LITELLM_API_KEY'] || 'sk-unset' };
-  running.push(await startExporter('litellm-exporter', litellmExporterPort, litellm));
-
-  const langfuseExporterUrl = `http://127.0.0.1:${langfuseExporterPort}`;
-  say(`starting Langfuse exporter on ${langfuseExporterUrl} (Langfuse: ${hostSource}) …`);
-  // The simulated Langfuse and its project keys; on this machine, LANGFUSE_* if set.
-  const langfuse: Record<string, string> = sim
-    ? {
-        LANGFUSE_URL: sim.langfuse.url,
-        LANGFUSE_PUBLIC_KEY: 'pk-lf-llmmon-sim',
-        LANGFUSE_SECRET_KEY: 'sk-lf-llmmon-sim',
-      }
-    : {
-        LANGFUSE_PUBLIC_KEY: process.env['LANGFUSE_PUBLIC_KEY'] || 'pk-lf-unset',
-        LANGFUSE_SECRET_KEY: process.env['LANGFUSE_SECRET_KEY'] || 'sk-lf-unset',
-      };
-  running.push(await startExporter('langfuse-exporter', langfuseExporterPort, langfuse));
-
-  const targets: Record<string, { targets: string[]; labels: Record<string, string> }[]> = {
-    system: [{ targets: [`127.0.0.1:${exporterPort}`], labels: { exporter: 'system-exporter' } }],
-    gpu: [{ targets: [`127.0.0.1:${gpuExporterPort}`], labels: { exporter: 'gpu-exporter' } }],
-    containers: [
-      { targets: [`127.0.0.1:${containerExporterPort}`], labels: { exporter: 'container-exporter' } },
-    ],
-    vllm: [{ targets: [`127.0.0.1:${vllmExporterPort}`], labels: { exporter: 'vllm-exporter' } }],
-    litellm: [{ targets: [`127.0.0.1:${litellmExporterPort}`], labels: { exporter: 'litellm-exporter' } }],
-    langfuse: [{ targets: [`127.0.0.1:${langfuseExporterPort}`], labels: { exporter: 'langfuse-exporter' } }],
+  // While backfilling the GPUs are read 5 times a second, so the GPU exporter's background
+  // snapshot keeps up with the simulator's clock; afterwards it is restarted at its normal pace.
+  const backfillEnv: Record<string, string> = backfillDays > 0 ? { GPU_REFRESH_SECONDS: '0.2' } : {};
+  /** The processes that serve the exporters, and how Prometheus finds each job there. */
+  const startExporters = async (extraEnv: Record<string, string>) => {
+    if (agentMode) {
+      const env = sim ? { ...simulatedEnv(sim, dataDir) } : Object.assign({}, ...TOPOLOGY.map(upstreamEnv));
+      say(`starting the agent (six exporters, one process) on http://127.0.0.1:${settings.AGENT_PORT} …`);
+      return [await startApp('agent', settings.AGENT_PORT, { ...env, ...extraEnv })];
+    }
+    const started: ManagedProcess[] = [];
+    for (const t of TOPOLOGY) {
+      say(
+        `starting the ${t.definition.name} exporter on http://127.0.0.1:${portOf(t)} (reading: ${hostSource}) …`,
+      );
+      // The system exporter is ready as soon as it has read /proc, simulated or not.
+      const ready = sim !== undefined || t.definition.name === 'system';
+      started.push(await startApp(t.app, portOf(t), { ...upstreamEnv(t), ...extraEnv }, ready));
+    }
+    return started;
   };
+  let exporters = await startExporters(backfillEnv);
+  running.push(...exporters);
+
+  const targets: Record<string, { targets: string[]; labels?: Record<string, string> }[]> =
+    Object.fromEntries(
+      TOPOLOGY.map((t) => [
+        t.job,
+        agentMode
+          ? [
+              {
+                targets: [`127.0.0.1:${settings.AGENT_PORT}`],
+                labels: { __metrics_path__: `/metrics/${t.definition.name}` },
+              },
+            ]
+          : [{ targets: [`127.0.0.1:${portOf(t)}`] }],
+      ]),
+    );
 
   if (backfillDays > 0) {
     say(`backfilling ${backfillDays} day(s) of history, a scrape every ${backfillStepMs / 1000} s …`);
@@ -335,8 +299,8 @@ async function main() {
           g.targets.map((instance) => ({
             job,
             instance,
-            url: `http://${instance}/metrics`,
-            labels: g.labels,
+            url: `http://${instance}${g.labels?.['__metrics_path__'] ?? '/metrics'}`,
+            labels: {},
           })),
         ),
       ),
@@ -367,10 +331,22 @@ async function main() {
       });
       if (!live.ok) throw new Error(`the simulator refused to run in real time: ${await live.text()}`);
     }
-    await gpuExporter.stop();
-    running.splice(running.indexOf(gpuExporter), 1);
-    gpuExporter = await startGpuExporter();
-    running.push(gpuExporter);
+    // Back to the normal pace: the processes that read GPUs start again without the backfill's setting.
+    for (const p of exporters.filter((e) => e.name === 'gpu-exporter' || e.name === 'agent')) {
+      await p.stop();
+      running.splice(running.indexOf(p), 1);
+    }
+    const restarted = agentMode
+      ? await startExporters({})
+      : [
+          await startApp(
+            'gpu-exporter',
+            portOf(TOPOLOGY.find((t) => t.job === 'gpu')!),
+            upstreamEnv(TOPOLOGY.find((t) => t.job === 'gpu')!),
+          ),
+        ];
+    exporters = [...exporters.filter((e) => e.name !== 'gpu-exporter' && e.name !== 'agent'), ...restarted];
+    running.push(...restarted);
   }
 
   say(`starting Alertmanager on http://127.0.0.1:${alertmanagerPort} …`);
@@ -432,23 +408,30 @@ async function main() {
   }
 
   const query = '100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle"}[1m])))';
+  const apis: Record<string, string> = {
+    container: '/api/v1/containers',
+    vllm: '/api/v1/targets',
+    litellm: '/api/v1/models',
+  };
+  const exporterLines = TOPOLOGY.map((t) => {
+    const name = t.definition.name;
+    const base = agentMode ? `http://127.0.0.1:${settings.AGENT_PORT}` : `http://127.0.0.1:${portOf(t)}`;
+    const metrics = agentMode ? `${base}/metrics/${name}` : `${base}/metrics`;
+    const api = apis[name] ? `   ${base}${agentMode ? `/${name}` : ''}${apis[name]}` : '';
+    return `    ${`${name} exporter`.padEnd(20)}${metrics}${api}`;
+  });
   console.log(
     [
       '',
-      '  llmmon demo is running:',
-      `    simulator         ${simulatorUrl}/api/v1/scenario   (admin token: ${adminToken})`,
-      `    system exporter   ${exporterUrl}/metrics   (host: ${hostSource})`,
-      `    GPU exporter      ${gpuExporterUrl}/metrics`,
-      `    container exp.    ${containerExporterUrl}/metrics   ${containerExporterUrl}/api/v1/containers`,
-      `    vLLM exporter     ${vllmExporterUrl}/metrics   ${vllmExporterUrl}/api/v1/targets`,
-      `    LiteLLM exporter  ${litellmExporterUrl}/metrics   ${litellmExporterUrl}/api/v1/models`,
-      `    Langfuse exporter ${langfuseExporterUrl}/metrics`,
-      `    Prometheus        ${prometheus.url}   alerts: ${prometheus.url}/alerts`,
-      `    Alertmanager      ${alertmanager.url}`,
-      ...(grafanaUrl ? [`    Grafana           ${grafanaUrl}   (user admin, GRAFANA_ADMIN_PASSWORD)`] : []),
-      ...(observability.loki ? [`    Loki              ${lokiUrl}`] : []),
-      `    CPU busy (%)      ${prometheus.url}/graph?g0.expr=${encodeURIComponent(query)}&g0.tab=0`,
-      `    logs              ${join(dataDir, 'logs')}`,
+      `  llmmon demo is running (reading: ${hostSource}${agentMode ? '; the exporters in one agent' : ''}):`,
+      `    simulator           ${simulatorUrl}/api/v1/scenario   (admin token: ${adminToken})`,
+      ...exporterLines,
+      `    Prometheus          ${prometheus.url}   alerts: ${prometheus.url}/alerts`,
+      `    Alertmanager        ${alertmanager.url}`,
+      ...(grafanaUrl ? [`    Grafana             ${grafanaUrl}   (user admin, GRAFANA_ADMIN_PASSWORD)`] : []),
+      ...(observability.loki ? [`    Loki                ${lokiUrl}`] : []),
+      `    CPU busy (%)        ${prometheus.url}/graph?g0.expr=${encodeURIComponent(query)}&g0.tab=0`,
+      `    logs                ${join(dataDir, 'logs')}`,
       '',
       '  Switch the simulated server to another scenario:',
       `    curl -X PUT -H 'Authorization: Bearer ${adminToken}' -H 'Content-Type: application/json' \\`,
@@ -460,10 +443,11 @@ async function main() {
   );
 
   say('waiting for the first scrape (up to one scrape interval) …');
+  const jobs = TOPOLOGY.map((t) => t.job);
   const up = await waitForQuery(
     prometheus.url,
-    'up{job=~"system|gpu|containers|vllm|litellm|langfuse"} == 1',
-    (r) => r.length === 6,
+    `up{job=~"${jobs.join('|')}"} == 1`,
+    (r) => r.length === jobs.length,
     120_000,
   ).catch((err: unknown) => {
     say(`no successful scrape of every exporter yet: ${err instanceof Error ? err.message : String(err)}`);

@@ -4,24 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '@llmmon/native-stack';
+import { TOPOLOGY } from '@llmmon/topology';
 
 export const ROOT = resolve(__dirname, '../..');
 export const ADMIN_TOKEN = 'demo-test-token-123456';
 
 export interface RunningDemo {
   readonly child: ChildProcess;
-  readonly ports: Record<
-    | 'system'
-    | 'gpu'
-    | 'container'
-    | 'vllm'
-    | 'litellm'
-    | 'langfuse'
-    | 'prometheus'
-    | 'alertmanager'
-    | 'simulator',
-    number
-  >;
+  /** By exporter name (system, gpu …), and prometheus, alertmanager, simulator, agent. */
+  readonly ports: Readonly<Record<string, number>>;
   readonly prometheus: string;
   readonly simulator: string;
   /** Everything it printed so far. */
@@ -38,32 +29,28 @@ export interface RunningDemo {
 export async function startDemo(
   env: Record<string, string> = {},
   upWithinMs = 120_000,
+  /** The runner's own arguments, e.g. ['--agent']. */
+  args: readonly string[] = [],
 ): Promise<RunningDemo> {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-demo-'));
-  const ports = {
-    system: await freePort(),
-    gpu: await freePort(),
-    container: await freePort(),
-    vllm: await freePort(),
-    litellm: await freePort(),
-    langfuse: await freePort(),
-    prometheus: await freePort(),
-    alertmanager: await freePort(),
-    simulator: await freePort(),
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts'], {
+  const ports: Record<string, number> = {};
+  for (const name of [
+    ...TOPOLOGY.map((t) => t.definition.name),
+    'prometheus',
+    'alertmanager',
+    'simulator',
+    'agent',
+  ])
+    ports[name] = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/main.ts', ...args], {
     cwd: ROOT,
     env: {
       ...process.env,
-      SYSTEM_EXPORTER_PORT: String(ports.system),
-      GPU_EXPORTER_PORT: String(ports.gpu),
-      CONTAINER_EXPORTER_PORT: String(ports.container),
-      VLLM_EXPORTER_PORT: String(ports.vllm),
-      LITELLM_EXPORTER_PORT: String(ports.litellm),
-      LANGFUSE_EXPORTER_PORT: String(ports.langfuse),
-      PROMETHEUS_PORT: String(ports.prometheus),
-      ALERTMANAGER_PORT: String(ports.alertmanager),
-      SIMULATOR_PORT: String(ports.simulator),
+      ...Object.fromEntries(TOPOLOGY.map((t) => [t.portVariable, String(ports[t.definition.name])])),
+      AGENT_PORT: String(ports['agent']),
+      PROMETHEUS_PORT: String(ports['prometheus']),
+      ALERTMANAGER_PORT: String(ports['alertmanager']),
+      SIMULATOR_PORT: String(ports['simulator']),
       // Where Grafana, Loki or Alloy are installed the runner starts them: off the usual ports too.
       GRAFANA_PORT: String(await freePort()),
       GRAFANA_ADMIN_PASSWORD: 'demo-test-password',
@@ -86,11 +73,11 @@ export async function startDemo(
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const simulator = `http://127.0.0.1:${ports.simulator}`;
+  const simulator = `http://127.0.0.1:${ports['simulator']}`;
   const demo: RunningDemo = {
     child,
     ports,
-    prometheus: `http://127.0.0.1:${ports.prometheus}`,
+    prometheus: `http://127.0.0.1:${ports['prometheus']}`,
     simulator,
     output: () => output,
     exited,

@@ -1,22 +1,29 @@
 /**
  * Prints /etc/llmmon/<app>.env for an app: every variable it reads, commented out at its
- * default with its description, so the file documents itself (from the same schema the app
- * validates with, as README's tables are).
+ * default with its description, so the file documents itself (from the same definitions the
+ * app validates with, as the READMEs' tables are). For the agent: its own variables, then each
+ * exporter's (a variable two exporters share appears once).
  */
-import { join } from 'node:path';
-import type { ConfigSchema } from '@llmmon/metrics-core';
+import { agentSchema, exporterSchema, standaloneSchema, type ConfigSchema } from '@llmmon/metrics-core';
+import { TOPOLOGY } from '@llmmon/topology';
 
-async function main(): Promise<void> {
-  const app = process.argv[2] ?? '';
-  const { configSchema } = (await import(join(__dirname, '../../apps', app, 'src/config.ts'))) as {
-    configSchema: ConfigSchema;
-  };
-  const lines = [`# llmmon ${app}: uncomment and set what differs from the default; see README.md.`];
-  for (const [name, spec] of Object.entries(configSchema)) {
-    const value = spec.defaultText === '(unset)' ? '' : spec.defaultText;
-    lines.push('', `# ${spec.description}`, `#${name}=${value}`);
+function schemaOf(app: string): ConfigSchema {
+  if (app === 'agent') {
+    const all: ConfigSchema = { ...agentSchema(TOPOLOGY.map((t) => t.definition)) };
+    for (const t of TOPOLOGY) Object.assign(all, exporterSchema(t.definition));
+    return all;
   }
-  console.log(lines.join('\n'));
+  const t = TOPOLOGY.find((x) => x.app === app);
+  if (!t) throw new Error(`no app ${app}: one of agent, ${TOPOLOGY.map((x) => x.app).join(', ')}`);
+  return standaloneSchema(t.definition);
 }
 
-void main();
+const app = process.argv[2] ?? '';
+const lines = [
+  `# llmmon ${app}: uncomment and set what differs from the default; see apps/${app}/README.md.`,
+];
+for (const [name, spec] of Object.entries(schemaOf(app))) {
+  const value = spec.defaultText === '(unset)' ? '' : spec.defaultText;
+  lines.push('', `# ${spec.description}`, `#${name}=${value}`);
+}
+console.log(lines.join('\n'));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs llmmon's exporters as systemd services on a host without Docker.
-#   sudo tools/install/install.sh [--apps "system-exporter gpu-exporter …"] [--root DIR] [--no-systemctl] [--no-npm]
+# Installs llmmon's exporters as systemd services on a host without Docker: each exporter as
+# its own service, or all of them in one with --apps agent.
+#   sudo tools/install/install.sh [--apps "system-exporter gpu-exporter …" | --apps agent] [--root DIR] [--no-systemctl] [--no-npm]
 # --root installs under DIR (packaging, tests); --no-systemctl leaves systemd alone;
 # --no-npm skips installing the runtime npm packages into /opt/llmmon/node_modules.
 # Safe to run again: it never overwrites an existing /etc/llmmon/<app>.env.
@@ -47,6 +48,7 @@ for app in $apps; do
   say "installed $app in $prefix/$app, settings in $etc/$app.env"
 done
 cp README.md "$prefix/README.md"
+for app in $apps; do cp "apps/$app/README.md" "$prefix/$app/README.md"; done
 
 # The bundles carry our libraries; third-party packages load from /opt/llmmon/node_modules.
 node tools/install/runtime-deps.mjs >"$prefix/package.json"
@@ -59,7 +61,7 @@ cp infra/systemd/llmmon@.service "$units/llmmon@.service"
 # Docker access (read-only use) for the apps that read the Docker API, if the group exists.
 for app in $apps; do
   case "$app" in
-    gpu-exporter | container-exporter | vllm-exporter)
+    gpu-exporter | container-exporter | vllm-exporter | agent)
       mkdir -p "$units/llmmon@$app.service.d"
       printf '[Service]\nSupplementaryGroups=docker\n' >"$units/llmmon@$app.service.d/docker.conf"
       ;;

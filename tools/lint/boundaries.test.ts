@@ -28,15 +28,15 @@ it.each([
   ],
   [
     'a lib importing an app',
-    'libs/native-stack/src/probe.ts',
-    "export * from '@llmmon/system-exporter/src/config';",
+    'libs/exporters/system/src/probe.ts',
+    "export * from '@llmmon/simulator/src/definition';",
     /Circular dependency|forbidden|cannot depend/,
   ],
   [
     'a relative import across projects',
     'libs/metrics-core/src/probe.ts',
     // Assembled: written out, it would climb out of this file's own folder.
-    `export * from '${'../'.repeat(3)}apps/system-exporter/src/config';`,
+    `export * from '${'../'.repeat(3)}apps/simulator/src/definition';`,
     /relative or absolute path/,
   ],
 ])('rejects %s', async (_what, file, code, message) => {

@@ -1,8 +1,8 @@
 /**
  * GPU exporter benchmark (`npm run bench`, outside the test suite). For each source — the
  * simulator's nvidia-smi shim (8 GPUs) and NVML through koffi on the gcc-compiled stub — runs
- * the built exporter and measures: the source's read time (llmmon_source_last_collect_duration
- * _seconds over several reads), CPU ms per scrape over 300 sequential scrapes without the
+ * the built exporter and measures: the source's read time (llmmon_upstream_read_duration_seconds
+ * over several reads), CPU ms per scrape over 300 sequential scrapes without the
  * scrape cache, and scrape p50/p99 with 8 concurrent clients with the defaults, against
  * node_exporter under the same clients. Targets: p99 < 20 ms whatever the source; < 5 ms CPU per
  * scrape with NVML. A third row replays the shim's answers through a script that sleeps 2 s per
@@ -21,7 +21,8 @@ import {
   startProcess,
   startSimulator,
 } from '@llmmon/native-stack';
-import { APP_FIELDS, GPU_FIELDS } from '../src/sources/nvidia-smi-parse';
+import { APP_FIELDS, GPU_FIELDS } from '@llmmon/exporter-gpu';
+import { compileNvmlStub } from '@llmmon/fixtures';
 
 const DIST = join(__dirname, '../../../dist/apps');
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
@@ -96,7 +97,10 @@ async function measure(name: string, env: Record<string, string>) {
   try {
     for (let i = 0; i < 10; i++) {
       const { body } = await scrapeOnce(fast.url);
-      const m = /^llmmon_source_last_collect_duration_seconds\{[^}]*\} (\S+)$/m.exec(body);
+      const m =
+        /^llmmon_upstream_read_duration_seconds\{[^}]*upstream="(?:nvml|nvidia-smi)"[^}]*\} (\S+)$/m.exec(
+          body,
+        );
       if (m) reads.push(Number(m[1]) * 1000);
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -159,15 +163,7 @@ async function main() {
     dataDir: join(dir, 'sim'),
     env: { SIM_HOST_REFRESH_SECONDS: '300' },
   });
-  const stub = join(dir, 'libnvidia-ml.so.1');
-  execFileSync('gcc', [
-    '-shared',
-    '-fPIC',
-    '-O2',
-    '-o',
-    stub,
-    join(__dirname, '../test/nvml-stub/nvml_stub.c'),
-  ]);
+  const stub = compileNvmlStub(dir, 'stub');
   try {
     const shim = sim.upstreams.nvidia_smi;
     const results = [];

@@ -58,7 +58,7 @@ for source in nvml nvidia-smi; do
   # The last read's duration, sampled once a second for 10 s.
   durations=""
   for _ in $(seq 1 10); do
-    durations+="$(get "http://127.0.0.1:$port/metrics" | awk '/^llmmon_source_last_collect_duration_seconds/ { printf "%.1f ", $2 * 1000 }')"
+    durations+="$(get "http://127.0.0.1:$port/metrics" | awk '/^llmmon_upstream_read_duration_seconds\{.*upstream="(nvml|nvidia-smi)"/ { printf "%.1f ", $2 * 1000 }')"
     sleep 1
   done
   echo "source read time, ms (10 samples): $durations"
@@ -67,7 +67,7 @@ for source in nvml nvidia-smi; do
   nvidia-smi --query-gpu=index,temperature.gpu,power.draw,utilization.gpu,memory.used,memory.total \
     --format=csv 2>&1 || true
   nvidia-smi --query-compute-apps=pid,used_memory --format=csv 2>&1 || true
-  printf '%s\n' "$scrape" | grep -E '^llmmon_(gpu|source)_' || true
+  printf '%s\n' "$scrape" | grep -E '^llmmon_(gpu|upstream)_' || true
   cpu2=$(cpu_ms "$pid")
   # 200 sequential scrapes on one keep-alive connection; the background reads' CPU over the
   # same seconds (measured above) is taken off.

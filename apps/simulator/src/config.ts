@@ -1,11 +1,10 @@
-import { env, exporterConfigSchema } from '@llmmon/metrics-core';
+import { env } from '@llmmon/metrics-core';
 import { CLOCK_MODES } from './clock';
 import { LAYOUT_NAMES } from './world/layout';
 import { SCENARIO_NAMES } from './world/scenarios';
 
-/** Every variable the simulator reads. */
-export const configSchema = {
-  ...exporterConfigSchema({ port: 23100 }),
+/** The simulator's own variables (the core adds the listener's, the control API's and the collection ones). */
+export const simulatorConfig = {
   SIM_SEED: env.int('Seed of the world: the same seed replays the same world.', 42, {
     min: 0,
     max: 2 ** 31 - 1,

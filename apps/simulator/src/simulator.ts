@@ -1,17 +1,18 @@
 import { join } from 'node:path';
+import type Router from '@koa/router';
 import {
   type Collector,
-  type ConfigOf,
-  type Exporter,
+  type ExporterConfigOf,
   type Logger,
+  type RouteHelpers,
+  type Source,
   counter,
-  createExporter,
   gauge,
 } from '@llmmon/metrics-core';
 import { controlRoutes } from './api/control';
 import { dockerControlRoutes } from './api/docker-control';
 import { SimClock } from './clock';
-import type { configSchema } from './config';
+import type { simulatorConfig } from './config';
 import { Store } from './store';
 import { HostTreeWriter } from './upstreams/host-tree';
 import { GpuStateWriter } from './upstreams/nvidia-smi/state';
@@ -24,7 +25,7 @@ import { VllmServers } from './upstreams/vllm/server';
 import { scenarioByName } from './world/scenarios';
 import { World } from './world/world';
 
-export type SimulatorConfig = ConfigOf<typeof configSchema>;
+export type SimulatorConfig = ExporterConfigOf<typeof simulatorConfig>;
 
 const info = gauge(
   'llmmon_simulator_info',
@@ -51,14 +52,16 @@ const lokiFailures = counter(
 const lokiBuffered = gauge('llmmon_simulator_loki_buffered_lines', 'Log lines waiting to be pushed to Loki.');
 
 /**
- * The simulator process: world, clock, store, control API, and the upstream renderers that
- * the real exporters read.
+ * The simulated server: world, clock, store, and the upstream renderers that the real
+ * exporters read. A source of the simulator's definition: started after its listener (the Hub
+ * mirror is served there), its collector and control routes beside it.
  */
-export class Simulator {
+export class Simulator implements Source {
+  readonly name = 'simulator';
   readonly world: World;
   readonly clock: SimClock;
   readonly store: Store;
-  readonly exporter: Exporter;
+  readonly collector: Collector;
   readonly hostTree: HostTreeWriter;
   readonly gpuState: GpuStateWriter;
   readonly vllm: VllmServers;
@@ -68,7 +71,7 @@ export class Simulator {
   readonly loki: LokiPusher | undefined;
   private timers: NodeJS.Timeout[] = [];
   /** The control API's own address, once listening (the Hub mirror is served there). */
-  private url: string | undefined;
+  private readonly url: () => string | undefined;
 
   constructor(
     readonly config: SimulatorConfig,
@@ -77,8 +80,13 @@ export class Simulator {
       now?: () => number;
       /** The bundled nvidia-smi shim; by default next to the running bundle. */
       nvidiaSmiScript?: string;
+      url?: () => string | undefined;
+      /** Where the simulated servers bind (the listener's interface). */
+      host?: string;
     } = {},
   ) {
+    const host = opts.host ?? '127.0.0.1';
+    this.url = opts.url ?? (() => undefined);
     const now = opts.now ?? Date.now;
     this.store = new Store(join(config.SIM_DATA_DIR, 'simulator.db'));
     const stored = this.store.loadChoice();
@@ -91,17 +99,17 @@ export class Simulator {
     this.world = new World(config.SIM_SEED, startMs, initial, config.SIM_LAYOUT, config.SIM_EXTRA_CONTAINERS);
     this.hostTree = new HostTreeWriter(join(config.SIM_DATA_DIR, 'host'), this.world);
     this.gpuState = new GpuStateWriter(config.SIM_DATA_DIR, this.world, opts.nvidiaSmiScript);
-    this.vllm = new VllmServers(this.world, config.HOST, config.SIM_VLLM_BASE_PORT);
+    this.vllm = new VllmServers(this.world, host, config.SIM_VLLM_BASE_PORT);
     this.docker = new DockerApi(
       this.world,
       join(config.SIM_DATA_DIR, 'docker.sock'),
-      config.HOST,
+      host,
       config.SIM_DOCKER_PORT,
       () => new Map(this.vllm.endpoints().map((e) => [e.container, Number(new URL(e.url).port)])),
     );
     this.litellm = new LitellmServer(
       this.world,
-      config.HOST,
+      host,
       config.SIM_LITELLM_PORT,
       config.SIM_LITELLM_MASTER_KEY ?? 'sk-llmmon-simulator',
       config.SIM_LITELLM_API_BASE_KEY,
@@ -109,7 +117,7 @@ export class Simulator {
     );
     this.langfuse = new LangfuseServer(
       this.world,
-      config.HOST,
+      host,
       config.SIM_LANGFUSE_PORT,
       config.SIM_LANGFUSE_PUBLIC_KEY,
       config.SIM_LANGFUSE_SECRET_KEY ?? 'sk-lf-llmmon-sim',
@@ -130,7 +138,7 @@ export class Simulator {
         )
       : undefined;
 
-    const self: Collector = {
+    this.collector = {
       name: 'world',
       metrics: [info, simTime, speed, ticks, lokiSent, lokiDropped, lokiFailures, lokiBuffered],
       collect: (out) => {
@@ -160,30 +168,24 @@ export class Simulator {
         out.add(ticks, this.world.ticks);
       },
     };
-    this.exporter = createExporter({
-      name: 'simulator',
-      version: process.env['LLMMON_VERSION'] ?? '0.1.0',
-      namespace: 'llmmon_simulator',
-      collectors: [self],
-      config,
-      logger,
-      routes: (router, helpers) => {
-        controlRoutes(router, helpers, {
-          world: this.world,
-          clock: this.clock,
-          store: this.store,
-          logger,
-          upstreams: () => this.upstreams(),
-          // A manual clock jump (backfill) shows in /proc, /sys and nvidia-smi at once.
-          onClockMoved: () => {
-            this.tick();
-            this.hostTree.write();
-          },
-        });
-        dockerControlRoutes(router, helpers, { world: this.world, docker: this.docker, logger });
-        hubRoutes(router);
+  }
+
+  /** The control API: scenario, clock, faults, containers; and the Hub mirror. */
+  routes(router: Router, helpers: RouteHelpers): void {
+    controlRoutes(router, helpers, {
+      world: this.world,
+      clock: this.clock,
+      store: this.store,
+      logger: this.logger,
+      upstreams: () => this.upstreams(),
+      // A manual clock jump (backfill) shows in /proc, /sys and nvidia-smi at once.
+      onClockMoved: () => {
+        this.tick();
+        this.hostTree.write();
       },
     });
+    dockerControlRoutes(router, helpers, { world: this.world, docker: this.docker, logger: this.logger });
+    hubRoutes(router);
   }
 
   /** Where each simulated upstream answers: what an exporter pointed at the simulator needs. */
@@ -195,7 +197,7 @@ export class Simulator {
       vllm: this.vllm.endpoints(),
       litellm: { url: this.litellm.url },
       langfuse: { url: this.langfuse.url },
-      huggingface: { url: this.url ? `${this.url}/hf` : null },
+      huggingface: { url: this.url() ? `${this.url()}/hf` : null },
       loki: { url: this.config.SIM_LOKI_URL ?? null },
     };
   }
@@ -207,7 +209,8 @@ export class Simulator {
     this.loki?.collect();
   }
 
-  async start(): Promise<{ url: string; port: number }> {
+  /** Writes the host tree and GPU state, installs the nvidia-smi shim, and starts every simulated server. */
+  async start(): Promise<void> {
     this.tick();
     this.hostTree.write();
     this.gpuState.installShim();
@@ -232,16 +235,21 @@ export class Simulator {
     await this.litellm.start();
     await this.langfuse.start();
     this.loki?.start();
-    const started = await this.exporter.start();
-    this.url = started.url;
-    return started;
+    this.logger.info(
+      {
+        scenario: this.world.choice.scenario,
+        procfs: this.hostTree.procfs,
+        sysfs: this.hostTree.sysfs,
+        nvidiaSmi: this.gpuState.shimPath,
+      },
+      'simulated server running',
+    );
   }
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.loki?.stop();
     this.timers = [];
-    await this.exporter.stop();
     await this.vllm.stop();
     await this.docker.stop();
     await this.litellm.stop();

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, silentLogger } from '@llmmon/metrics-core';
-import { configSchema } from '../src/config';
-import { Simulator } from '../src/simulator';
+import { defineExporter } from '@llmmon/metrics-core';
+import { startDefinition } from '@llmmon/metrics-core/testing';
+import { simulatorDefinition, simulatorParts } from '../src/definition';
+import type { Simulator } from '../src/simulator';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const DIST = join(__dirname, '../../../dist/apps');
@@ -13,30 +14,35 @@ export async function startSimulator(
   env: Record<string, string> = {},
   dataDir = mkdtempSync(join(tmpdir(), 'llmmon-sim-')),
 ) {
-  const config = loadConfig(configSchema, {
-    HOST: '127.0.0.1',
-    PORT: '0',
-    ADMIN_TOKEN,
-    SCRAPE_CACHE_SECONDS: '0',
-    SIM_DATA_DIR: dataDir,
-    SIM_CLOCK: 'manual',
-    SIM_START_TIME: '2025-11-18T14:30:00Z',
-    SIM_VLLM_BASE_PORT: '0',
-    SIM_DOCKER_PORT: '0',
-    SIM_LITELLM_PORT: '0',
-    SIM_LANGFUSE_PORT: '0',
-    ...env,
-  });
-  // Run from sources, the simulator finds its bundled nvidia-smi shim in dist/.
-  const sim = new Simulator(config, silentLogger(), {
-    nvidiaSmiScript: join(DIST, 'simulator/nvidia-smi.js'),
-  });
-  const { url } = await sim.start();
+  let sim!: Simulator;
+  // The simulator's definition, served in-process as its app serves it, keeping hold of the
+  // Simulator; run from sources, it finds its bundled nvidia-smi shim in dist/.
+  const started = await startDefinition(
+    defineExporter({
+      ...simulatorDefinition,
+      build: (config, ctx) => {
+        const built = simulatorParts(config, ctx, { nvidiaSmiScript: join(DIST, 'simulator/nvidia-smi.js') });
+        sim = built.sim;
+        return built.parts;
+      },
+    }),
+    {
+      ADMIN_TOKEN,
+      SIM_DATA_DIR: dataDir,
+      SIM_CLOCK: 'manual',
+      SIM_START_TIME: '2025-11-18T14:30:00Z',
+      SIM_VLLM_BASE_PORT: '0',
+      SIM_DOCKER_PORT: '0',
+      SIM_LITELLM_PORT: '0',
+      SIM_LANGFUSE_PORT: '0',
+      ...env,
+    },
+  );
   return {
     sim,
-    url,
+    url: started.url,
     dataDir,
-    stop: () => sim.stop(),
+    stop: () => started.stop(),
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };
 }

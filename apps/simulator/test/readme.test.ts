@@ -1,13 +1,14 @@
 import { join } from 'node:path';
+import { standaloneSchema } from '@llmmon/metrics-core';
 import { readmeConfigTable } from '@llmmon/metrics-core/testing';
-import { configSchema } from '../src/config';
+import { simulatorDefinition } from '../src/definition';
 
-/** The README's configuration table is generated from the schema the simulator validates with. */
+/** The README's configuration table is generated from the definition the simulator validates with. */
 it('README documents exactly the variables the simulator reads', () => {
   const [actual, expected] = readmeConfigTable(
-    join(__dirname, '../../../README.md'),
+    join(__dirname, '../README.md'),
     'simulator',
-    configSchema,
+    standaloneSchema(simulatorDefinition),
   );
   expect(actual).toEqual(expected);
 });

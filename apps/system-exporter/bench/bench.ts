@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { processStats, type ManagedProcess } from '@llmmon/native-stack';
-import { COLLECTOR_NAMES } from '../src/collectors';
-import { BUILT_MAIN, startBuiltExporter, startReferenceNodeExporter } from '../test/helpers';
+import { COLLECTOR_NAMES } from '@llmmon/exporter-system';
+import { BUILT_MAIN, startBuiltExporter, startReferenceNodeExporter } from '../e2e/helpers';
 
 const SEQUENTIAL = Number(process.env['BENCH_SEQUENTIAL'] ?? 400);
 const CONCURRENT_CLIENTS = 8;

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { freePort, processStats, startProcess } from '@llmmon/native-stack';
-import { startFakeVllm } from '../test/fake-vllm';
+import { startFakeVllm } from '@llmmon/fixtures';
 
 const INSTANCES = 10;
 const DELAY_MS = 20;

@@ -145,6 +145,17 @@ export const VARIABLES = {
 
 // ---------------------------------------------------------------- queries
 
+/** The label matchers of the template variables, for queries: one spelling everywhere. */
+export const FILTERS = {
+  host: 'instance=~"$host"',
+  gpu: 'gpu=~"$gpu"',
+  container: 'name=~"$container"',
+  model: 'model=~"$model"',
+  modelGroup: 'model_group=~"$model"',
+  /** A vLLM instance: by its model and its container. */
+  vllm: 'model=~"$model", container=~"$container"',
+} as const;
+
 export interface QueryOptions {
   /** One value per series at the end of the range (stat, table, bar gauge). */
   instant?: boolean;

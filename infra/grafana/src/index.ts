@@ -1,21 +1,31 @@
 /**
- * Every llmmon dashboard, rendered to the JSON Grafana provisions from
- * infra/grafana/dashboards/<folder>/<file> (`nx run infra:dashboards` writes them).
+ * Every llmmon dashboard, one file each under dashboards/<folder>/ (the folder Grafana shows
+ * it in), rendered to the JSON Grafana provisions from infra/grafana/dashboards/<folder>/<file>
+ * (`nx run infra:dashboards` writes them).
  */
 import { buildDashboard, type DashboardSpec } from './blocks';
-import { analyticsDashboards } from './analytics';
-import { llmDashboards } from './llm';
-import { logExplorer } from './logs';
-import { monitoringHealth } from './self';
-import { home, status } from './status';
-import { dockerContainers, gpuUsage, serverHealth } from './system';
+import { serverHealth } from './dashboards/system/server-health';
+import { gpuUsage } from './dashboards/system/gpu-usage';
+import { dockerContainers } from './dashboards/system/docker-containers';
+import { litellmStatus } from './dashboards/llm/litellm-status';
+import { vllmStatus } from './dashboards/llm/vllm-status';
+import { modelCatalog } from './dashboards/llm/model-catalog';
+import { langfuseAnalytics } from './dashboards/analytics/langfuse-analytics';
+import { performanceTrends } from './dashboards/analytics/performance-trends';
+import { logExplorer } from './dashboards/logs/log-explorer';
+import { status } from './dashboards/status/status';
+import { monitoringHealth } from './dashboards/self/monitoring-health';
+import { home } from './dashboards/status/home';
 
 export const DASHBOARDS: readonly DashboardSpec[] = [
   serverHealth,
   gpuUsage,
   dockerContainers,
-  ...llmDashboards,
-  ...analyticsDashboards,
+  litellmStatus,
+  vllmStatus,
+  modelCatalog,
+  langfuseAnalytics,
+  performanceTrends,
   logExplorer,
   status,
   monitoringHealth,

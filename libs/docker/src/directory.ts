@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { classifyError, errorMessage, type Logger } from '@llmmon/metrics-core';
+import type { Source, Upstream } from '@llmmon/metrics-core';
 import { assignedGpus } from './gpus';
 
 export interface ContainerInfo {
@@ -29,7 +29,12 @@ export interface DirectoryOptions {
   readonly docker: Dockerode;
   /** Client for the event stream (no timeout: the stream is meant to stay open). */
   readonly events: Dockerode;
-  readonly logger: Logger;
+  /** Where its health is reported (llmmon_upstream_*{upstream="docker"}), failures logged once. */
+  readonly upstream: Upstream;
+  /** The engine's address, for the /ready detail. */
+  readonly address?: string;
+  /** /ready waits for the list (default); false where Docker only adds names. */
+  readonly gatesReadiness?: boolean;
   /** Concurrent inspect calls during a full sync. */
   readonly concurrency?: number;
   readonly backoffMs?: { readonly min: number; readonly max: number };
@@ -71,18 +76,28 @@ export function toContainerInfo(i: Dockerode.ContainerInspectInfo): ContainerInf
  * Every container on the host, inspected, kept current by the Docker event stream instead of
  * listing on every scrape. After any gap in the stream (Docker restarted, socket hiccup) it
  * reconnects with backoff and resynchronises in full, so missed events cannot leave it stale.
+ * A source of the exporters that read Docker: ready while the list is current.
  */
-export class ContainerDirectory {
+export class ContainerDirectory implements Source {
   private readonly containers = new Map<string, ContainerInfo>();
   private stream: NodeJS.ReadableStream | undefined;
   private reconnect: NodeJS.Timeout | undefined;
   private stopped = false;
   private backoff = 0;
   private following = false;
-  /** Completed full syncs, events handled, and failures (for the exporters' self-metrics). */
-  readonly stats = { syncs: 0, events: 0, failures: 0, lastSyncMs: 0 };
+  /** Completed full syncs and events handled (the container exporter's docker collector). */
+  readonly stats = { syncs: 0, events: 0 };
 
   constructor(private readonly opts: DirectoryOptions) {}
+
+  get name(): string {
+    return this.opts.upstream.name;
+  }
+
+  ready(): { ready: boolean; detail?: string } {
+    if (this.following || this.opts.gatesReadiness === false) return { ready: true };
+    return { ready: false, detail: `Docker at ${this.opts.address ?? 'its socket'} is not reachable` };
+  }
 
   /** True while the list is current: synced in full and following the event stream. */
   get connected(): boolean {
@@ -90,19 +105,16 @@ export class ContainerDirectory {
   }
 
   /** Loads every container, then follows events. Rejects if Docker cannot be reached at all. */
-  async start(): Promise<void> {
+  async connect(): Promise<void> {
     await this.resync();
     await this.follow();
   }
 
-  /** Like start, but never rejects: while Docker is unreachable it retries with backoff. */
-  startInBackground(): void {
-    this.start().catch((err: unknown) => {
-      this.stats.failures++;
-      this.opts.logger.warn(
-        { kind: classifyError(err), err: errorMessage(err) },
-        'docker unreachable; retrying',
-      );
+  /** Connects in the background, never rejecting: while Docker is unreachable it retries with backoff. */
+  start(): void {
+    this.stopped = false;
+    this.connect().catch((err: unknown) => {
+      this.opts.upstream.failed(err);
       if (!this.stopped) this.scheduleReconnect();
     });
   }
@@ -112,6 +124,11 @@ export class ContainerDirectory {
     this.following = false;
     clearTimeout(this.reconnect);
     (this.stream as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined)?.destroy?.();
+  }
+
+  /** The Docker client (with its call timeout), for other calls of the same exporter (stats). */
+  get client(): Dockerode {
+    return this.opts.docker;
   }
 
   /** By full id, a prefix of at least 12 characters, or name. */
@@ -130,6 +147,7 @@ export class ContainerDirectory {
   }
 
   async resync(): Promise<void> {
+    const started = Date.now();
     const summaries = await this.opts.docker.listContainers({ all: true });
     const fresh = new Map<string, ContainerInfo>();
     const queue = [...summaries];
@@ -143,7 +161,8 @@ export class ContainerDirectory {
     this.containers.clear();
     for (const [id, info] of fresh) this.containers.set(id, info);
     this.stats.syncs++;
-    this.stats.lastSyncMs = Date.now();
+    this.opts.upstream.retainParts(new Set(fresh.keys()));
+    this.opts.upstream.succeeded({ durationMs: Date.now() - started });
   }
 
   /** undefined when the container no longer exists. */
@@ -177,10 +196,8 @@ export class ContainerDirectory {
       if (this.stopped || this.stream !== stream) return;
       this.stream = undefined;
       this.following = false;
-      this.stats.failures++;
-      this.opts.logger.warn(
-        { kind: err ? classifyError(err) : 'network', err: err ? errorMessage(err) : 'stream ended' },
-        'docker event stream lost; reconnecting',
+      this.opts.upstream.failed(
+        err ?? Object.assign(new Error('docker event stream ended'), { code: 'ECONNRESET' }),
       );
       this.scheduleReconnect();
     };
@@ -193,16 +210,10 @@ export class ContainerDirectory {
     const { min, max } = this.opts.backoffMs ?? { min: 500, max: 30_000 };
     this.backoff = Math.min(max, this.backoff ? this.backoff * 2 : min);
     this.reconnect = setTimeout(() => {
-      this.resync()
-        .then(() => this.follow())
-        .catch((err: unknown) => {
-          this.stats.failures++;
-          this.opts.logger.warn(
-            { kind: classifyError(err), err: errorMessage(err) },
-            'docker unreachable; retrying',
-          );
-          if (!this.stopped) this.scheduleReconnect();
-        });
+      this.connect().catch((err: unknown) => {
+        this.opts.upstream.failed(err);
+        if (!this.stopped) this.scheduleReconnect();
+      });
     }, this.backoff);
     this.reconnect.unref();
   }
@@ -226,9 +237,10 @@ export class ContainerDirectory {
       const info = await this.inspect(id);
       if (info) this.containers.set(info.id, info);
       else this.containers.delete(id);
+      this.opts.upstream.succeeded({ part: id });
     } catch (err) {
-      this.stats.failures++;
-      this.opts.logger.debug({ err: errorMessage(err), id }, 'inspect after event failed');
+      // This container stays as it was until the next event or resync; Docker itself answers.
+      this.opts.upstream.failed(err, { part: id });
     }
   }
 }

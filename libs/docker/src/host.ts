@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
-import { env } from '@llmmon/metrics-core';
+import { env, type UpstreamHealth } from '@llmmon/metrics-core';
+import { ContainerDirectory } from './directory';
 
 /** Where the Docker Engine API answers, from a DOCKER_HOST value. */
 export type DockerEndpoint =
@@ -41,7 +42,29 @@ export const dockerConfigSchema = {
     min: 0.1,
     max: 60,
   }),
+  DOCKER_RECONNECT_MAX_SECONDS: env.seconds(
+    'Longest wait between reconnects while Docker is unreachable (the wait doubles from 0.5 s).',
+    30,
+    { min: 0.1, max: 300 },
+  ),
 };
+
+/** The container directory of an exporter that reads Docker, reporting as its `docker` upstream. */
+export function dockerDirectory(
+  c: { DOCKER_HOST: DockerEndpoint; DOCKER_TIMEOUT_SECONDS: number; DOCKER_RECONNECT_MAX_SECONDS: number },
+  upstreams: UpstreamHealth,
+  opts: { gatesReadiness?: boolean } = {},
+): ContainerDirectory {
+  const { docker, events } = dockerClients(c.DOCKER_HOST, c.DOCKER_TIMEOUT_SECONDS * 1000);
+  return new ContainerDirectory({
+    docker,
+    events,
+    upstream: upstreams.upstream('docker'),
+    address: dockerAddress(c.DOCKER_HOST),
+    backoffMs: { min: 500, max: c.DOCKER_RECONNECT_MAX_SECONDS * 1000 },
+    gatesReadiness: opts.gatesReadiness ?? true,
+  });
+}
 
 /**
  * Two clients for one endpoint: calls with a timeout, and one without for the event stream,

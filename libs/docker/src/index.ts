@@ -11,6 +11,7 @@ export {
   dockerAddress,
   dockerClients,
   dockerConfigSchema,
+  dockerDirectory,
   parseDockerHost,
   type DockerEndpoint,
 } from './host';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { silentLogger } from '@llmmon/metrics-core';
+import { silentLogger, UpstreamHealth } from '@llmmon/metrics-core';
 import { ContainerDirectory } from '../src';
 import { FIXTURES_DIR } from '@llmmon/fixtures';
 
@@ -52,8 +52,10 @@ it('loads the listed containers and re-inspects only on lifecycle events, not on
     }),
     getEvents: async () => stream,
   } as unknown as Dockerode;
-  const dir = new ContainerDirectory({ docker, events: docker, logger: silentLogger() });
-  await dir.start();
+  const upstream = new UpstreamHealth('test', silentLogger()).upstream('docker');
+  const dir = new ContainerDirectory({ docker, events: docker, upstream });
+  await dir.connect();
+  expect(upstream.up).toBe(true);
   expect(dir.list()).toHaveLength(15);
   expect(dir.get('vllm-llama70b')).toMatchObject({
     gpus: ['0', '1'],

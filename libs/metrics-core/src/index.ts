@@ -5,23 +5,51 @@ export {
   untyped,
   histogram,
   passthrough,
+  histogramSamples,
+  observe,
   MetricSink,
   type MetricDef,
   type Family,
   type Sample,
   type Labels,
+  type HistogramCounts,
 } from './metric';
-export { CollectionRunner, type Snapshot, type RunnerOptions } from './runner';
+export { normalizeFamilies, type Normalization, type NormalizedFamily } from './normalize';
+export { CollectionRunner, RUNNER_METRICS, type Snapshot, type RunnerOptions } from './runner';
 export {
-  createExporter,
-  runExporter,
-  serveUntilSignal,
-  type Exporter,
-  type ExporterOptions,
-  type ReadinessCheck,
+  defineExporter,
+  exporterSchema,
+  standaloneSchema,
+  loadExporterConfig,
+  WORKER,
+  type AnyExporterDefinition,
+  type BuildContext,
+  type ExporterConfigOf,
+  type ExporterDefinition,
+  type ExporterParts,
   type RouteHelpers,
-} from './server';
-export { exporterConfigSchema, validateExporterConfig, type ExporterConfig } from './exporter-config';
+  type Source,
+} from './definition';
+export { RunningExporter, VERSION } from './running-exporter';
+export { createServer, serveUntilSignal, type Mount, type Service } from './server';
+export {
+  AGENT_PORT,
+  agentSchema,
+  runAgentMain,
+  runExporterMain,
+  startAgent,
+  startExporter,
+  type Started,
+} from './entry';
+export {
+  serverConfigSchema,
+  collectionConfigSchema,
+  controlConfigSchema,
+  exporterConfigSchema,
+  validateExporterConfig,
+  type ExporterConfig,
+  type ServerConfig,
+} from './exporter-config';
 export {
   env,
   loadConfig,
@@ -45,6 +73,7 @@ export {
   type UpstreamRequest,
   type UpstreamResponse,
 } from './upstream';
+export { Upstream, UpstreamHealth, UPSTREAM_METRICS, type ReadOutcome } from './upstream-health';
 export {
   ClassifiedError,
   TimeoutError,
@@ -67,11 +96,5 @@ export {
   type ParsedSample,
   type ParserLimits,
 } from './exposition';
-export { SelfMetrics } from './self-metrics';
-export { FailureLog } from './failures';
-export {
-  BackgroundSnapshot,
-  SNAPSHOT_METRICS,
-  type BackgroundSnapshotOptions,
-  type SnapshotState,
-} from './snapshot';
+export { SelfMetrics, SELF_METRICS } from './self-metrics';
+export { BackgroundSnapshot, type BackgroundSnapshotOptions, type SnapshotState } from './snapshot';

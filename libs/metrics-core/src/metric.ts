@@ -102,6 +102,11 @@ export class MetricSink {
     this.familyFor(def).samples.push({ labels, value });
   }
 
+  /** Every sample of a histogram from its counts: `_bucket` per bound and +Inf, `_sum`, `_count`. */
+  addHistogram(def: MetricDef, labels: Labels, h: HistogramCounts): void {
+    for (const s of histogramSamples(def, labels, h)) this.familyFor(def).samples.push(s);
+  }
+
   /** A sample with its own name (histogram parts) or labels unknown in advance (pass-through). */
   addSample(def: MetricDef, sample: Sample): void {
     this.familyFor(def).samples.push(sample);
@@ -122,4 +127,40 @@ export class MetricSink {
   families(): Family[] {
     return [...this.byName.values()];
   }
+}
+
+/** A histogram's running counts: observations per upper bound (cumulative), their sum and count. */
+export interface HistogramCounts {
+  /** Upper bounds, ascending (+Inf is implied by `count`). */
+  readonly bounds: readonly number[];
+  /** Observations ≤ each bound (cumulative, as the exposition format counts them). */
+  readonly buckets: readonly number[];
+  readonly sum: number;
+  readonly count: number;
+}
+
+/** Adds one observation to mutable counts (kept by readers that build histograms from records). */
+export function observe(
+  h: { bounds: readonly number[]; buckets: number[]; sum: number; count: number },
+  value: number,
+): void {
+  h.count++;
+  h.sum += value;
+  h.bounds.forEach((le, i) => {
+    if (value <= le) h.buckets[i]!++;
+  });
+}
+
+/** The exposition samples of a histogram: `_bucket` per bound and +Inf, `_sum`, `_count`. */
+export function histogramSamples(def: MetricDef, labels: Labels, h: HistogramCounts): Sample[] {
+  return [
+    ...h.bounds.map((le, i) => ({
+      name: `${def.name}_bucket`,
+      labels: { ...labels, le: String(le) },
+      value: h.buckets[i]!,
+    })),
+    { name: `${def.name}_bucket`, labels: { ...labels, le: '+Inf' }, value: h.count },
+    { name: `${def.name}_sum`, labels, value: h.sum },
+    { name: `${def.name}_count`, labels, value: h.count },
+  ];
 }

@@ -57,7 +57,7 @@ function renderFamily(
 type PromJson = MetricObjectWithValues<MetricValue<string> & { metricName?: string }>;
 
 /**
- * Renders collected families, then the long-lived prom-client registry (process and self
+ * Renders collected families, then the long-lived prom-client registries (self and process
  * metrics), in the requested format. A family name already rendered is not repeated.
  *
  * Our own writer rather than prom-client's: it renders a system scrape with a fraction of the
@@ -65,7 +65,7 @@ type PromJson = MetricObjectWithValues<MetricValue<string> & { metricName?: stri
  */
 export async function render(
   families: readonly Family[],
-  selfRegistry: Registry,
+  registries: readonly Registry[],
   format: ExpositionFormat,
 ): Promise<string> {
   const parts: string[] = [];
@@ -75,11 +75,13 @@ export async function render(
     seen.add(f.def.name);
     parts.push(renderFamily(f.def.name, f.def.help, f.def.type, f.samples, format));
   }
-  for (const m of (await selfRegistry.getMetricsAsJSON()) as PromJson[]) {
-    if (m.values.length === 0 || seen.has(m.name)) continue;
-    seen.add(m.name);
-    const lines = m.values.map((v) => ({ name: v.metricName, labels: v.labels, value: v.value }));
-    parts.push(renderFamily(m.name, m.help, String(m.type), lines, format));
+  for (const registry of registries) {
+    for (const m of (await registry.getMetricsAsJSON()) as PromJson[]) {
+      if (m.values.length === 0 || seen.has(m.name)) continue;
+      seen.add(m.name);
+      const lines = m.values.map((v) => ({ name: v.metricName, labels: v.labels, value: v.value }));
+      parts.push(renderFamily(m.name, m.help, String(m.type), lines, format));
+    }
   }
   return format === 'openmetrics' ? `${parts.join('\n')}\n# EOF\n` : `${parts.join('\n\n')}\n`;
 }

@@ -3,19 +3,31 @@ import type { Collector } from './collector';
 import { TimeoutError, classifyError, errorMessage } from './errors';
 import { type Family, MetricSink, gauge } from './metric';
 import type { SelfMetrics } from './self-metrics';
+import type { UpstreamHealth } from './upstream-health';
 
 export interface RunnerOptions {
   readonly collectors: readonly Collector[];
-  /** Prefix of the per-collector families, e.g. `node` gives node_scrape_collector_success. */
-  readonly namespace: string;
-  /** Who the HELP texts name, e.g. `system-exporter`. */
-  readonly exporter: string;
   readonly timeoutMs: number;
   /** A finished collection is reused for scrapes arriving within this many ms (0: never). */
   readonly cacheTtlMs: number;
   readonly logger: Logger;
   readonly self: SelfMetrics;
+  /** Reported after the collectors ran, so reads made on the scrape show at once. */
+  readonly upstreams?: UpstreamHealth;
 }
+
+const collectorDuration = gauge(
+  'llmmon_exporter_collector_duration_seconds',
+  'How long a collector took in the last collection, in seconds.',
+  ['collector'],
+);
+const collectorSuccess = gauge(
+  'llmmon_exporter_collector_success',
+  'Whether a collector succeeded in the last collection (1) or failed or timed out (0).',
+  ['collector'],
+);
+/** The runner's own families (declared here for catalogues and duplicate checks). */
+export const RUNNER_METRICS = [collectorDuration, collectorSuccess] as const;
 
 export interface Snapshot {
   readonly families: readonly Family[];
@@ -34,8 +46,6 @@ export class CollectionRunner {
   private last: Snapshot | undefined;
   /** Collectors whose previous run outlived its timeout and has not settled yet. */
   private readonly stillRunning = new Set<string>();
-  private readonly durationDef;
-  private readonly successDef;
 
   constructor(private readonly opts: RunnerOptions) {
     const names = new Set<string>();
@@ -49,16 +59,6 @@ export class CollectionRunner {
       }
       opts.self.declareCollector(c.name);
     }
-    this.durationDef = gauge(
-      `${opts.namespace}_scrape_collector_duration_seconds`,
-      `${opts.exporter}: Duration of a collector scrape.`,
-      ['collector'],
-    );
-    this.successDef = gauge(
-      `${opts.namespace}_scrape_collector_success`,
-      `${opts.exporter}: Whether a collector succeeded.`,
-      ['collector'],
-    );
   }
 
   /** The latest snapshot, collecting if the cached one is too old. */
@@ -85,10 +85,11 @@ export class CollectionRunner {
     const meta = new MetricSink();
     const families: Family[] = [];
     for (const r of results) {
-      meta.add(this.durationDef, { collector: r.name }, r.seconds);
-      meta.add(this.successDef, { collector: r.name }, r.families ? 1 : 0);
+      meta.add(collectorDuration, { collector: r.name }, r.seconds);
+      meta.add(collectorSuccess, { collector: r.name }, r.families ? 1 : 0);
       if (r.families) families.push(...r.families);
     }
+    this.opts.upstreams?.report(meta);
     const snapshot = { families: [...meta.families(), ...families], completedAt: Date.now() };
     // Without a cache nothing reads an old snapshot again; keeping it alive would only get it
     // promoted to the old generation under frequent scrapes (and grow the RSS).
@@ -116,6 +117,8 @@ export class CollectionRunner {
           controller.abort();
           reject(new TimeoutError(`timed out after ${timeoutMs} ms`));
         }, timeoutMs);
+        // The listener keeps a server alive; a pending timeout must not keep a stopped one.
+        timer.unref();
       });
       try {
         await Promise.race([run, timeout]);

@@ -1,144 +1,115 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { gzipSync } from 'node:zlib';
 import Koa, { type Context } from 'koa';
 import Router from '@koa/router';
-import type { Logger } from 'pino';
-import { metricsAuth, rateLimit, requireAdmin } from './auth';
-import type { Collector } from './collector';
+import { metricsAuth } from './auth';
 import { errorMessage } from './errors';
-import type { ExporterConfig } from './exporter-config';
-import { errorHandler } from './http-errors';
-import { CONTENT_TYPES, negotiateFormat, render, type ExpositionFormat } from './render';
-import { CollectionRunner, type Snapshot } from './runner';
-import { SelfMetrics } from './self-metrics';
+import type { ServerConfig } from './exporter-config';
+import { errorHandler, HttpError } from './http-errors';
+import type { RunningExporter } from './running-exporter';
+import type { Logger } from './logger';
+import { CONTENT_TYPES, negotiateFormat } from './render';
 
-export type ReadinessCheck = () => Promise<{ ready: boolean; detail?: string }>;
+/** One exporter on a listener: where its metrics and its JSON API answer. */
+export interface Mount {
+  readonly exporter: RunningExporter;
+  /** `/metrics` standalone, `/metrics/<name>` in the agent. */
+  readonly metricsPath: string;
+  /** Prefix of its JSON API: '' standalone, `/<name>` in the agent. */
+  readonly apiPrefix: string;
+}
 
-export interface ExporterOptions {
-  /** e.g. `system-exporter`; used in logs, HELP texts and build info. */
-  readonly name: string;
+export interface ServerOptions {
+  /** Who answers, for the index page and logs (`gpu` or `agent`). */
+  readonly title: string;
   readonly version: string;
-  /** Prefix of the per-collector success/duration families (`node` keeps node_exporter's names). */
-  readonly namespace: string;
-  readonly collectors: readonly Collector[];
-  readonly config: Pick<
-    ExporterConfig,
-    | 'HOST'
-    | 'PORT'
-    | 'SCRAPE_CACHE_SECONDS'
-    | 'COLLECTOR_TIMEOUT_SECONDS'
-    | 'METRICS_AUTH_USERNAME'
-    | 'METRICS_AUTH_PASSWORD'
-    | 'METRICS_AUTH_TOKEN'
-    | 'ADMIN_TOKEN'
-    | 'CONTROL_RATE_LIMIT_PER_MINUTE'
-  >;
+  readonly config: ServerConfig;
   readonly logger: Logger;
-  /** Required upstreams; /ready is 503 until every check passes. */
-  readonly readiness?: ReadinessCheck;
-  /** App routes (JSON APIs). Wrap state-changing ones in `control`. */
-  readonly routes?: (router: Router, helpers: RouteHelpers) => void;
+  readonly mounts: readonly Mount[];
+  /** Answers on `/metrics` when no mount has it (the agent says where its exporters are). */
+  readonly metricsIndex?: boolean;
 }
 
-export interface RouteHelpers {
-  /** Rate limit plus admin token, for every route that changes state. */
-  readonly control: Koa.Middleware[];
-  readonly logger: Logger;
-}
-
-export interface Exporter {
+export interface Service {
   readonly app: Koa;
-  readonly runner: CollectionRunner;
-  readonly self: SelfMetrics;
-  /** Listens, starts the first collection, resolves with the bound address. */
+  /** Starts every exporter's sources, then listens; resolves with the bound address. */
   start(): Promise<{ url: string; port: number }>;
-  /** Stops accepting connections and closes idle ones; resolves when the server is closed. */
+  /** Stops accepting connections, then the exporters' sources. */
   stop(): Promise<void>;
+  /** The bound address, once listening. */
+  readonly url: string | undefined;
 }
 
-export function createExporter(opts: ExporterOptions): Exporter {
-  const { config, logger } = opts;
-  const self = new SelfMetrics(opts.name, opts.version);
-  const runner = new CollectionRunner({
-    collectors: opts.collectors,
-    namespace: opts.namespace,
-    exporter: opts.name,
-    timeoutMs: config.COLLECTOR_TIMEOUT_SECONDS * 1000,
-    cacheTtlMs: config.SCRAPE_CACHE_SECONDS * 1000,
-    logger,
-    self,
-  });
-
-  // One render (and one gzip) per snapshot and format: concurrent scrapes share the bytes.
-  type Body = { text: string; gzipped?: Buffer };
-  const rendered = new WeakMap<Snapshot, Map<ExpositionFormat, Promise<Body>>>();
-  const renderSnapshot = (snapshot: Snapshot, format: ExpositionFormat) => {
-    let byFormat = rendered.get(snapshot);
-    if (!byFormat) rendered.set(snapshot, (byFormat = new Map()));
-    let body = byFormat.get(format);
-    if (!body) {
-      byFormat.set(
-        format,
-        (body = render(snapshot.families, self.registry, format).then((text) => ({ text }))),
-      );
-    }
-    return body;
-  };
-  // Synchronous on purpose: zlib on the thread pool gives every worker thread its own malloc
-  // arena, which costs tens of MB of RSS for a ~1 ms job on ~50 kB of text.
-  const gzipped = (body: Body) => (body.gzipped ??= gzipSync(body.text));
-
+/**
+ * One listener for one or more exporters (standalone app or agent): /metrics (or
+ * /metrics/<name>) with optional auth, /health, /ready, an index page, and each exporter's
+ * JSON API. Each exporter scrapes on its own: a hung collector of one never delays another.
+ */
+export function createServer(opts: ServerOptions): Service {
+  const { config, logger, mounts } = opts;
   const app = new Koa({ proxy: false });
   const router = new Router();
+  const auth = metricsAuth({
+    username: config.METRICS_AUTH_USERNAME,
+    password: config.METRICS_AUTH_PASSWORD,
+    token: config.METRICS_AUTH_TOKEN,
+  });
 
-  router.get(
-    '/metrics',
-    metricsAuth({
-      username: config.METRICS_AUTH_USERNAME,
-      password: config.METRICS_AUTH_PASSWORD,
-      token: config.METRICS_AUTH_TOKEN,
-    }),
-    async (ctx: Context) => {
+  for (const m of mounts) {
+    router.get(m.metricsPath, auth, async (ctx: Context) => {
       const format = negotiateFormat(ctx.get('accept'));
-      const body = await renderSnapshot(await runner.snapshot(), format);
+      const body = await m.exporter.metrics(format);
       ctx.set('Content-Type', CONTENT_TYPES[format]);
       ctx.set('Cache-Control', 'no-store');
       if (ctx.acceptsEncodings('gzip', 'identity') === 'gzip') {
         ctx.set('Content-Encoding', 'gzip');
-        ctx.body = gzipped(body);
+        ctx.body = body.gzipped();
       } else {
         ctx.body = body.text;
       }
-    },
-  );
+    });
+  }
+  if (opts.metricsIndex && !mounts.some((m) => m.metricsPath === '/metrics')) {
+    router.get('/metrics', () => {
+      throw new HttpError(
+        404,
+        'not_found',
+        `each exporter answers on its own path: ${mounts.map((m) => m.metricsPath).join(', ')}`,
+      );
+    });
+  }
 
   router.get('/health', (ctx: Context) => {
     ctx.body = { status: 'ok' };
   });
 
-  router.get('/ready', async (ctx: Context) => {
-    if (!runner.hasCollected) {
-      ctx.status = 503;
-      ctx.body = { status: 'not_ready', detail: 'first collection has not finished' };
-      return;
+  router.get('/ready', (ctx: Context) => {
+    for (const m of mounts) {
+      const r = m.exporter.ready();
+      if (!r.ready) {
+        ctx.status = 503;
+        const who = mounts.length > 1 ? `${m.exporter.name}: ` : '';
+        ctx.body = { status: 'not_ready', detail: `${who}${r.detail ?? ''}` };
+        return;
+      }
     }
-    const check = opts.readiness ? await opts.readiness() : { ready: true };
-    ctx.status = check.ready ? 200 : 503;
-    ctx.body = check.ready ? { status: 'ready' } : { status: 'not_ready', detail: check.detail ?? '' };
+    ctx.body = { status: 'ready' };
   });
 
   router.get('/', (ctx: Context) => {
+    const links = [...mounts.map((m) => m.metricsPath), '/health', '/ready']
+      .map((p) => `<li><a href="${p.slice(1)}">${p}</a></li>`)
+      .join('');
     ctx.type = 'text/html';
-    ctx.body = `<!doctype html><title>llmmon ${opts.name}</title><h1>llmmon ${opts.name} ${opts.version}</h1>
-<ul><li><a href="metrics">/metrics</a></li><li><a href="health">/health</a></li><li><a href="ready">/ready</a></li></ul>`;
+    ctx.body = `<!doctype html><title>llmmon ${opts.title}</title><h1>llmmon ${opts.title} ${opts.version}</h1><ul>${links}</ul>`;
   });
 
-  opts.routes?.(router, {
-    control: [rateLimit(config.CONTROL_RATE_LIMIT_PER_MINUTE), requireAdmin(config.ADMIN_TOKEN)],
-    logger,
-  });
+  for (const m of mounts) {
+    const api = new Router(m.apiPrefix ? { prefix: m.apiPrefix } : {});
+    m.exporter.mountRoutes(api);
+    router.use(api.routes());
+  }
 
   app.use(
     errorHandler((err, ctx) => logger.error({ err: errorMessage(err), path: ctx.path }, 'request failed')),
@@ -148,11 +119,13 @@ export function createExporter(opts: ExporterOptions): Exporter {
   app.on('error', (err) => logger.debug({ err: errorMessage(err) }, 'connection error'));
 
   let server: Server | undefined;
+  let url: string | undefined;
 
   return {
     app,
-    runner,
-    self,
+    get url() {
+      return url;
+    },
     async start() {
       server = app.listen(config.PORT, config.HOST);
       // A scraper stuck mid-request must not hold a connection forever.
@@ -161,20 +134,22 @@ export function createExporter(opts: ExporterOptions): Exporter {
       await once(server, 'listening');
       const { port } = server.address() as AddressInfo;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
-      const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-      // Warm up so /ready turns green without waiting for the first scrape.
-      runner.snapshot().catch(() => undefined);
+      url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      // After listening: a source may hand its upstreams this address (the simulator's Hub mirror).
+      for (const m of mounts) await m.exporter.start();
       return { url, port };
     },
     async stop() {
-      if (!server) return;
-      const s = server;
-      server = undefined;
-      const closed = new Promise<void>((resolve) => s.close(() => resolve()));
-      s.closeIdleConnections();
-      const force = setTimeout(() => s.closeAllConnections(), 5_000);
-      await closed;
-      clearTimeout(force);
+      if (server) {
+        const s = server;
+        server = undefined;
+        const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeIdleConnections();
+        const force = setTimeout(() => s.closeAllConnections(), 5_000);
+        await closed;
+        clearTimeout(force);
+      }
+      for (const m of mounts) await m.exporter.stop();
     },
   };
 }
@@ -204,11 +179,4 @@ export async function serveUntilSignal<
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   return service;
-}
-
-/** Entry-point helper: creates the exporter and serves it until SIGTERM/SIGINT. */
-export function runExporter(opts: ExporterOptions): Promise<Exporter> {
-  return serveUntilSignal(createExporter(opts), opts.logger, {
-    collectors: opts.collectors.map((c) => c.name),
-  });
 }

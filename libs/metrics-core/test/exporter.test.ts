@@ -1,16 +1,7 @@
 import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import {
-  type Collector,
-  createExporter,
-  gauge,
-  counter,
-  silentLogger,
-  type Exporter,
-  type MetricSink,
-  parseExposition,
-} from '../src';
-import { scrape, startTestExporter, testExporterConfig, type TestExporter } from '../src/testing';
+import { type Collector, gauge, counter, type MetricSink, parseExposition, type Source } from '../src';
+import { scrape, startTestExporter, type TestExporter } from '../src/testing';
 
 const up = gauge('test_thing_up', 'Whether the thing is up.', ['thing']);
 const bytes = counter('test_thing_bytes_total', 'Bytes the thing moved.', ['thing']);
@@ -69,22 +60,24 @@ describe('failure isolation', () => {
     expect(res.status).toBe(200);
     const parsed = { families: parseExposition(await res.text()) };
     expect(hangingCalls).toBe(2);
-    expect(value(parsed, 'test_scrape_collector_success', { collector: 'ok' })).toBe(1);
-    expect(value(parsed, 'test_scrape_collector_success', { collector: 'throws' })).toBe(0);
-    expect(value(parsed, 'test_scrape_collector_success', { collector: 'hangs' })).toBe(0);
+    expect(value(parsed, 'llmmon_exporter_collector_success', { collector: 'ok' })).toBe(1);
+    expect(value(parsed, 'llmmon_exporter_collector_success', { collector: 'throws' })).toBe(0);
+    expect(value(parsed, 'llmmon_exporter_collector_success', { collector: 'hangs' })).toBe(0);
     expect(value(parsed, 'test_thing_up', { thing: 'a' })).toBe(1);
     expect(parsed.families.has('test_thing_bytes_total')).toBe(false);
     expect(
-      value(parsed, 'test_scrape_collector_duration_seconds', { collector: 'hangs' }),
+      value(parsed, 'llmmon_exporter_collector_duration_seconds', { collector: 'hangs' }),
     ).toBeGreaterThanOrEqual(0.19);
     expect(
-      value(parsed, 'llmmon_exporter_errors_total', { collector: 'throws', kind: 'error' }),
+      value(parsed, 'llmmon_exporter_collector_errors_total', { collector: 'throws', kind: 'error' }),
     ).toBeGreaterThanOrEqual(1);
     expect(
-      value(parsed, 'llmmon_exporter_errors_total', { collector: 'hangs', kind: 'timeout' }),
+      value(parsed, 'llmmon_exporter_collector_errors_total', { collector: 'hangs', kind: 'timeout' }),
     ).toBeGreaterThanOrEqual(1);
-    expect(value(parsed, 'llmmon_exporter_errors_total', { collector: 'ok', kind: 'error' })).toBe(0);
-    expect(value(parsed, 'llmmon_exporter_build_info', { exporter: 'test-exporter' })).toBe(1);
+    // Every kind from 0, so rate() sees the first failure of each.
+    for (const kind of ['error', 'timeout', 'permission', 'parse'])
+      expect(value(parsed, 'llmmon_exporter_collector_errors_total', { collector: 'ok', kind })).toBe(0);
+    expect(value(parsed, 'llmmon_exporter_build_info', { exporter: 'test' })).toBe(1);
     expect(parsed.families.has('process_cpu_seconds_total')).toBe(true);
   });
 
@@ -125,20 +118,15 @@ describe('single-flight and cache', () => {
         out.add(up, { thing: 'slow' }, calls);
       },
     };
-    const exporter: Exporter = createExporter({
-      name: 'sf',
-      version: '0',
-      namespace: 'test',
-      collectors: [slow],
-      config: testExporterConfig(),
-      logger: silentLogger(),
-    });
+    // Released once all 50 scrapes have reached the exporter: they wait on one collection.
     let arrived = 0;
-    exporter.app.middleware.unshift(async (_ctx, next) => {
-      if (++arrived === 51) release(); // 1 readiness poll + 50 scrapes
-      await next();
-    });
-    const { url } = await exporter.start();
+    const t = await startTestExporter({ collectors: [slow] });
+    const url = t.url;
+    const started = t.exporter.metrics.bind(t.exporter);
+    t.exporter.metrics = (format) => {
+      if (++arrived === 50) release();
+      return started(format);
+    };
     try {
       while (!(await scrape(url, { path: '/ready' })).status.toString().startsWith('2')) {
         await new Promise((r) => setTimeout(r, 10));
@@ -149,7 +137,7 @@ describe('single-flight and cache', () => {
       expect(calls).toBe(2);
       expect(value(results[0]!, 'llmmon_exporter_collections_total')).toBe(2);
     } finally {
-      await exporter.stop();
+      await t.stop();
     }
   });
 
@@ -157,7 +145,7 @@ describe('single-flight and cache', () => {
     let calls = 0;
     const t = await startTestExporter({
       collectors: [{ name: 'c', metrics: [], collect: () => void calls++ }],
-      config: { SCRAPE_CACHE_SECONDS: 60 },
+      env: { SCRAPE_CACHE_SECONDS: '60' },
     });
     try {
       await scrape(t.url);
@@ -207,12 +195,12 @@ describe('formats', () => {
     });
     expect(om.headers.get('content-type')).toMatch(/^application\/openmetrics-text/);
     expect(om.text.endsWith('# EOF\n')).toBe(true);
-    expect(om.text).toContain('# TYPE llmmon_exporter_errors counter');
-    expect(om.text).toMatch(/^llmmon_exporter_errors_total\{/m);
+    expect(om.text).toContain('# TYPE llmmon_exporter_collector_errors counter');
+    expect(om.text).toMatch(/^llmmon_exporter_collector_errors_total\{/m);
 
     const text = await scrape(t.url);
     expect(text.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(text.text).toContain('# TYPE llmmon_exporter_errors_total counter');
+    expect(text.text).toContain('# TYPE llmmon_exporter_collector_errors_total counter');
     expect(text.text).not.toContain('# EOF');
   });
 
@@ -242,9 +230,15 @@ describe('routes', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let upstreamOk = false;
+    const source: Source = {
+      name: 'x',
+      start: () => undefined,
+      stop: () => undefined,
+      ready: () => ({ ready: upstreamOk, detail: 'upstream x unreachable' }),
+    };
     const t = await startTestExporter({
       collectors: [{ name: 'gated', metrics: [], collect: () => gate }],
-      readiness: async () => ({ ready: upstreamOk, detail: 'upstream x unreachable' }),
+      sources: [source],
     });
     try {
       expect((await scrape(t.url, { path: '/health' })).json).toEqual({ status: 'ok' });
@@ -284,7 +278,7 @@ describe('auth', () => {
   it('requires credentials on /metrics when configured, and accepts bearer or basic', async () => {
     const t = await startTestExporter({
       collectors: [fixed('ok', 'a')],
-      config: { METRICS_AUTH_TOKEN: 'tok-123', METRICS_AUTH_USERNAME: 'prom', METRICS_AUTH_PASSWORD: 'pw' },
+      env: { METRICS_AUTH_TOKEN: 'tok-123', METRICS_AUTH_USERNAME: 'prom', METRICS_AUTH_PASSWORD: 'pw' },
     });
     try {
       const none = await scrape(t.url);
@@ -301,11 +295,12 @@ describe('auth', () => {
     }
   });
 
-  async function withControlRoute(config: Parameters<typeof startTestExporter>[0]['config']) {
+  async function withControlRoute(env: Record<string, string>) {
     let changes = 0;
     const t = await startTestExporter({
       collectors: [],
-      config,
+      control: true,
+      env,
       routes: (router, { control }) => {
         router.put('/api/v1/thing', ...control, (ctx) => {
           changes++;
@@ -333,7 +328,7 @@ describe('auth', () => {
   it('needs the admin token for state changes and rate-limits them', async () => {
     const { t, put, changes } = await withControlRoute({
       ADMIN_TOKEN: 'a-long-admin-token',
-      CONTROL_RATE_LIMIT_PER_MINUTE: 4,
+      CONTROL_RATE_LIMIT_PER_MINUTE: '4',
     });
     try {
       expect((await put()).status).toBe(401);

@@ -55,7 +55,7 @@ describe('exposition parser', () => {
     sink.add(gauge('t_temp_celsius', 'Temp.', ['gpu']), { gpu: '0' }, -3.25);
     sink.add(untyped('t_vmstat_pgfault', 'Faults.'), 42);
     for (const format of ['prometheus', 'openmetrics'] as const) {
-      const parsed = parseExposition(await render(sink.families(), new Registry(), format));
+      const parsed = parseExposition(await render(sink.families(), [new Registry()], format));
       const keys = [...parsed.values()].flatMap((f) => f.samples.map((s) => `${seriesKey(s)} ${s.value}`));
       expect(keys.sort()).toEqual(
         [
@@ -79,7 +79,7 @@ describe('exposition parser', () => {
     expect(legacy.type).toBe('untyped');
     sink.addSample(legacy, { labels: { code: '200' }, value: 7 });
     for (const format of ['prometheus', 'openmetrics'] as const) {
-      const parsed = parseExposition(await render(sink.families(), new Registry(), format));
+      const parsed = parseExposition(await render(sink.families(), [new Registry()], format));
       expect(parsed.get('t_latency_seconds')!.type).toBe('histogram');
       expect(parsed.get('t_latency_seconds')!.samples.map((s) => `${seriesKey(s)} ${s.value}`)).toEqual([
         't_latency_seconds_bucket{le="0.5",model="m"} 3',

@@ -8,50 +8,81 @@ import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
-import { Registry } from 'prom-client';
 import type { Collector } from '../collector';
-import { exporterConfigSchema, type ExporterConfig } from '../exporter-config';
-import { configTable, loadConfig, type ConfigSchema } from '../config';
+import { configTable, type ConfigSchema } from '../config';
+import {
+  defineExporter,
+  type AnyExporterDefinition,
+  type BuildContext,
+  type ExporterParts,
+} from '../definition';
+import { startAgent, startExporter, type Started } from '../entry';
 import { parseExposition, type ParsedFamily } from '../exposition';
 import { silentLogger, type Logger } from '../logger';
 import { MetricSink } from '../metric';
 import { render } from '../render';
-import { createExporter, type Exporter, type ExporterOptions } from '../server';
+import type { RunningExporter } from '../running-exporter';
+import type { UpstreamHealth } from '../upstream-health';
 
 export interface TestExporter {
-  readonly exporter: Exporter;
+  readonly exporter: RunningExporter;
   readonly url: string;
   stop(): Promise<void>;
 }
 
-/** Defaults for tests: loopback, ephemeral port, no cache, 1 s collector timeout, silent log. */
-export function testExporterConfig(overrides: Partial<ExporterConfig> = {}): ExporterConfig {
-  return {
-    ...loadConfig(exporterConfigSchema({ port: 0 }), {}),
-    HOST: '127.0.0.1',
-    PORT: 0,
-    SCRAPE_CACHE_SECONDS: 0,
-    COLLECTOR_TIMEOUT_SECONDS: 1,
-    ...overrides,
-  };
+/** What tests run with unless they say otherwise: loopback, ephemeral port, no cache. */
+export const TEST_ENV: Readonly<Record<string, string>> = {
+  HOST: '127.0.0.1',
+  PORT: '0',
+  SCRAPE_CACHE_SECONDS: '0',
+};
+
+/**
+ * Starts a definition in-process as its standalone app would (same configuration, listener
+ * and routes), with TEST_ENV under `env` and a silent log unless `logger` is given.
+ */
+export async function startDefinition(
+  def: AnyExporterDefinition,
+  env: Record<string, string | undefined> = {},
+  logger: Logger = silentLogger(),
+): Promise<TestExporter> {
+  const started: Started = await startExporter(def, { ...TEST_ENV, ...env }, { logger });
+  return { exporter: started.exporters[0]!, url: started.url, stop: started.stop };
 }
 
-export async function startTestExporter(
-  opts: Partial<Omit<ExporterOptions, 'config'>> & {
-    collectors: ExporterOptions['collectors'];
-    config?: Partial<ExporterConfig>;
-  },
+/** Starts definitions in one in-process agent, each at /metrics/<name>. */
+export function startTestAgent(
+  defs: readonly AnyExporterDefinition[],
+  env: Record<string, string | undefined> = {},
+): Promise<Started> {
+  return startAgent(defs, { ...TEST_ENV, ...env }, { logger: () => silentLogger() });
+}
+
+export interface TestExporterOptions {
+  readonly name?: string;
+  readonly env?: Record<string, string | undefined>;
+  readonly logger?: Logger;
+  /** Adds the control variables (ADMIN_TOKEN, CONTROL_RATE_LIMIT_PER_MINUTE). */
+  readonly control?: boolean;
+}
+
+/**
+ * An exporter made up of the given parts (collectors, and optionally sources and routes), or
+ * of what `build` makes with the exporter's context (its upstream health), started like any other.
+ */
+export function startTestExporter(
+  parts: (ExporterParts | { build: (ctx: BuildContext) => ExporterParts }) & TestExporterOptions,
 ): Promise<TestExporter> {
-  const exporter = createExporter({
-    name: 'test-exporter',
+  const def = defineExporter({
+    name: parts.name ?? 'test',
+    description: 'An exporter made up by a test.',
+    port: 0,
     version: '0.0.0-test',
-    namespace: 'test',
-    logger: silentLogger(),
-    ...opts,
-    config: testExporterConfig(opts.config),
+    config: {},
+    control: parts.control ?? false,
+    build: (_config, ctx) => ('build' in parts ? parts.build(ctx) : parts),
   });
-  const { url } = await exporter.start();
-  return { exporter, url, stop: () => exporter.stop() };
+  return startDefinition(def, { COLLECTOR_TIMEOUT_SECONDS: '1', ...parts.env }, parts.logger);
 }
 
 export interface ScrapeResult {
@@ -82,11 +113,15 @@ export async function scrape(
   return { status: res.status, headers: res.headers, text, families };
 }
 
-/** Runs one collector once and renders only its families (no self metrics), for goldens. */
-export async function renderCollector(collector: Collector): Promise<string> {
+/**
+ * Runs one collector once and renders only its families (no self metrics), for goldens; with
+ * `upstreams`, their health families follow, as the core reports them after a collection.
+ */
+export async function renderCollector(collector: Collector, upstreams?: UpstreamHealth): Promise<string> {
   const sink = new MetricSink();
   await collector.collect(sink, new AbortController().signal);
-  return render(sink.families(), new Registry(), 'prometheus');
+  upstreams?.report(sink);
+  return render(sink.families(), [], 'prometheus');
 }
 
 /**
@@ -129,14 +164,51 @@ export class GoldenFiles {
   }
 }
 
-/** The lines only in `expected` (-) or only in `actual` (+), at most 40. */
+/**
+ * The lines that differ, in order: `- ` lines only in `expected`, `+ ` lines only in
+ * `actual`, each run of changes after the line number where it starts (a longest common
+ * subsequence of lines, so a reordering shows as what moved). At most 40 lines.
+ */
 export function lineDiff(expected: string, actual: string): string {
-  const a = new Set(expected.split('\n'));
-  const b = new Set(actual.split('\n'));
-  const out = [
-    ...[...a].filter((l) => !b.has(l)).map((l) => `- ${l}`),
-    ...[...b].filter((l) => !a.has(l)).map((l) => `+ ${l}`),
-  ];
+  const a = expected.split('\n');
+  const b = actual.split('\n');
+  // Common prefix and suffix first: goldens differ in a few places, and the table stays small.
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
+  const x = a.slice(start, endA);
+  const y = b.slice(start, endB);
+  // lcs[i][j]: length of the longest common subsequence of x[i..] and y[j..].
+  const lcs = Array.from({ length: x.length + 1 }, () => new Uint32Array(y.length + 1));
+  for (let i = x.length - 1; i >= 0; i--)
+    for (let j = y.length - 1; j >= 0; j--)
+      lcs[i]![j] = x[i] === y[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  let inRun = false;
+  const mark = () => {
+    if (!inRun) out.push(`@@ line ${start + i + 1}`);
+    inRun = true;
+  };
+  while (i < x.length || j < y.length) {
+    if (i < x.length && j < y.length && x[i] === y[j]) {
+      i++;
+      j++;
+      inRun = false;
+    } else if (j < y.length && (i === x.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
+      mark();
+      out.push(`+ ${y[j++]}`);
+    } else {
+      mark();
+      out.push(`- ${x[i++]}`);
+    }
+  }
   return out.slice(0, 40).join('\n') + (out.length > 40 ? `\n… ${out.length - 40} more` : '');
 }
 

@@ -26,7 +26,8 @@ const args = process.argv.slice(2);
 const stateFile = process.env['LLMMON_SIM_GPU_STATE'];
 if (args.includes('--version')) {
   process.stdout.write(
-    'NVIDIA-SMI version  : 575.57.08\nNVML version        : 575.57\nDRIVER version      : 575.57.08\nCUDA Version        : 12.9\n',
+    // The last line, which NVIDIA's nvidia-smi never prints, marks the GPUs as simulated.
+    'NVIDIA-SMI version  : 575.57.08\nNVML version        : 575.57\nDRIVER version      : 575.57.08\nCUDA Version        : 12.9\nllmmon simulator    : yes\n',
   );
   process.exit(0);
 }

@@ -1,0 +1,66 @@
+/**
+ * The built GPU exporter with NVML on its worker thread (the entry script doubles as the
+ * worker's), against the NVML stub: a driver stuck inside a call holds only the worker.
+ */
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scrape } from '@llmmon/metrics-core/testing';
+import { freePort, startProcess } from '@llmmon/native-stack';
+import { compileNvmlStub } from '@llmmon/fixtures';
+
+const dir = mkdtempSync(join(tmpdir(), 'llmmon-nvml-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('a driver stuck inside an NVML call (built exporter, NVML on its worker thread)', () => {
+  it('keeps answering scrapes with the last snapshot, marked stale, and recovers when the call returns', async () => {
+    const healthy = compileNvmlStub(dir, 'healthy');
+    const hangFile = join(dir, 'hang');
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const exporter = await startProcess({
+      name: 'gpu-exporter',
+      command: join(__dirname, '../../../dist/apps/gpu-exporter/main.js'),
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'error',
+        DOCKER_ENABLED: 'false',
+        GPU_SOURCE: 'nvml',
+        NVML_LIBRARY: healthy,
+        NVML_STUB_HANG_FILE: hangFile,
+        GPU_REFRESH_SECONDS: '0.2',
+        NVIDIA_SMI_TIMEOUT_SECONDS: '0.5', // a read is abandoned after 1.5 s
+        SCRAPE_CACHE_SECONDS: '0',
+      },
+      readyUrl: `${url}/ready`,
+    });
+    const value = (r: Awaited<ReturnType<typeof scrape>>, name: string) =>
+      r.families.get(name)?.samples[0]?.value;
+    const sourceUp = (r: Awaited<ReturnType<typeof scrape>>) =>
+      r.families.get('llmmon_upstream_up')?.samples.find((s) => s.labels['upstream'] === 'nvml')?.value;
+    try {
+      expect(sourceUp(await scrape(url))).toBe(1);
+      writeFileSync(hangFile, ''); // from now on NVML does not return
+      let r = await scrape(url);
+      for (let i = 0; i < 100 && sourceUp(r) !== 0; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        // Every scrape must answer at once; a blocked event loop would trip this timeout.
+        const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(1_000) });
+        expect(res.status).toBe(200);
+        r = await scrape(url);
+      }
+      expect(sourceUp(r)).toBe(0);
+      expect(value(r, 'llmmon_gpus')).toBe(8); // the last snapshot is still served
+      unlinkSync(hangFile);
+      for (let i = 0; i < 100 && sourceUp(r) !== 1; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        r = await scrape(url);
+      }
+      expect(sourceUp(r)).toBe(1);
+    } finally {
+      rmSync(hangFile, { force: true });
+      await exporter.stop();
+    }
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Integration: the built GPU exporter reads the simulator's nvidia-smi, /proc and Docker API;
+ * a real Prometheus scrapes it.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scrape } from '@llmmon/metrics-core/testing';
+import {
+  freePort,
+  startProcess,
+  scrapeEverySecond,
+  startPrometheus,
+  startSimulator,
+  waitForQuery,
+  type ManagedProcess,
+  type RunningPrometheus,
+  type RunningSimulator,
+} from '@llmmon/native-stack';
+
+const ROOT = join(__dirname, '../../..');
+const DIST = join(ROOT, 'dist/apps');
+
+describe('GPU exporter on the simulated 8x H200 server', () => {
+  let sim: RunningSimulator;
+  let exporter: ManagedProcess;
+  let prometheus: RunningPrometheus;
+  let url: string;
+  const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-gpu-sim-'));
+  const put = (path: string, body: object) => sim.put(path, body);
+
+  beforeAll(async () => {
+    if (!existsSync(join(DIST, 'gpu-exporter/main.js')))
+      throw new Error('dist/apps/gpu-exporter is missing: run "npx nx build gpu-exporter"');
+    sim = await startSimulator({ root: ROOT, dataDir: join(dataDir, 'sim'), env: { SIM_CLOCK: 'manual' } });
+    const up = sim.upstreams;
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    exporter = await startProcess({
+      name: 'gpu-exporter',
+      command: join(DIST, 'gpu-exporter/main.js'),
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        NVIDIA_SMI_PATH: up.nvidia_smi,
+        PROCFS_PATH: up.host.procfs,
+        DOCKER_HOST: `unix://${up.docker.socket}`,
+        GPU_REFRESH_SECONDS: '0.2',
+      },
+      readyUrl: `${url}/ready`,
+    });
+    prometheus = await startPrometheus({
+      port: await freePort(),
+      dataDir: join(dataDir, 'prometheus'),
+      config: scrapeEverySecond({ gpu: `127.0.0.1:${port}` }),
+    });
+  });
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await exporter?.stop();
+    await sim?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reports 8 GPUs, marked as mock, and names the container behind every GPU process', async () => {
+    // The Docker directory loads in the background: wait until the processes have owners.
+    let r = await scrape(url);
+    for (let i = 0; i < 50 && !r.families.get('llmmon_gpu_container_memory_used_bytes'); i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      r = await scrape(url);
+    }
+    expect(r.families.get('llmmon_gpus')!.samples[0]!.value).toBe(8);
+    expect(r.families.get('llmmon_gpu_info')!.samples.every((s) => s.labels['mock'] === 'true')).toBe(true);
+    // CUDA version from the shim's `nvidia-smi --version`.
+    expect(r.families.get('llmmon_gpu_info')!.samples[0]!.labels['cuda_version']).toBe('12.9');
+    const procs = r.families.get('llmmon_gpu_process_memory_used_bytes')!.samples;
+    expect(procs).toHaveLength(8);
+    expect(procs.every((p) => p.labels['container']!.startsWith('vllm-'))).toBe(true);
+    // GPU memory per container equals the sum of its processes, GPU by GPU.
+    const perContainer = r.families.get('llmmon_gpu_container_memory_used_bytes')!.samples;
+    for (const c of perContainer) {
+      const sum = procs
+        .filter((p) => p.labels['container'] === c.labels['container'] && p.labels['gpu'] === c.labels['gpu'])
+        .reduce((a, p) => a + p.value, 0);
+      expect(c.value).toBe(sum);
+    }
+    const llama = perContainer
+      .filter((c) => c.labels['container'] === 'vllm-llama70b')
+      .map((c) => c.labels['gpu'])
+      .sort();
+    expect(llama).toEqual(['0', '1']);
+    expect(
+      perContainer.find((c) => c.labels['container'] === 'vllm-llama70b')!.labels['compose_service'],
+    ).toBe('vllm-llama70b');
+  });
+
+  it('shows gpu_overheat at the next scrape, and Prometheus sees all 8 GPUs', async () => {
+    expect((await put('/api/v1/scenario', { scenario: 'gpu_overheat' })).status).toBe(200);
+    expect(
+      (await put('/api/v1/clock', { mode: 'manual', time: new Date(Date.now() + 120_000).toISOString() }))
+        .status,
+    ).toBe(200);
+    let hot: number | undefined;
+    for (let i = 0; i < 30 && !(hot! > 85); i++) {
+      await new Promise((res) => setTimeout(res, 200));
+      const r = await scrape(url);
+      hot = r.families
+        .get('llmmon_gpu_temperature_celsius')!
+        .samples.find((s) => s.labels['gpu'] === '3')!.value;
+    }
+    expect(hot).toBeGreaterThan(85);
+    const gpus = await waitForQuery(
+      prometheus.url,
+      'count(llmmon_gpu_temperature_celsius)',
+      (res) => res[0]?.value[1] === '8',
+    );
+    expect(gpus[0]!.value[1]).toBe('8');
+  });
+});

@@ -1,1 +1,0 @@
-module.exports = { ...require('../../jest.preset.cjs'), displayName: 'gpu-exporter', testTimeout: 60_000 };

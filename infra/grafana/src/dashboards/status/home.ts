@@ -1,0 +1,76 @@
+import {
+  type DashboardSpec,
+  firingAlerts,
+  linkTo,
+  panelOfType,
+  promql,
+  statPanel,
+  THRESHOLDS,
+  UIDS,
+  UNIT,
+} from '../../blocks';
+
+export const home: DashboardSpec = {
+  uid: UIDS.home,
+  title: 'llmmon home',
+  description: 'Where to start: is every part of the monitoring up, what is firing, and every dashboard.',
+  folder: 'status',
+  file: 'home.json',
+  links: [linkTo(UIDS.status, 'System status'), linkTo(UIDS.monitoringHealth, 'Monitoring health')],
+  panels: [
+    statPanel({
+      title: 'Targets up',
+      description: 'Exporters Prometheus scrapes successfully.',
+      unit: UNIT.count,
+      w: 8,
+      h: 6,
+      queries: [promql('sum(up)', 'up', { instant: true })],
+    }),
+    statPanel({
+      title: 'Targets down',
+      description: 'Exporters Prometheus fails to scrape.',
+      unit: UNIT.count,
+      thresholds: THRESHOLDS.anyIsBad(),
+      background: true,
+      w: 8,
+      h: 6,
+      queries: [promql('count(up == 0) or vector(0)', 'down', { instant: true })],
+    }),
+    statPanel({
+      title: 'Critical alerts firing',
+      description: 'Critical alerts firing now.',
+      unit: UNIT.count,
+      thresholds: THRESHOLDS.anyIsBad(),
+      background: true,
+      w: 8,
+      h: 6,
+      queries: [
+        promql('count(ALERTS{alertstate="firing", severity="critical"}) or vector(0)', 'critical', {
+          instant: true,
+        }),
+      ],
+    }),
+    firingAlerts({
+      title: 'Firing alerts',
+      description: 'Alerts firing or pending now, from Alertmanager.',
+      w: 16,
+      h: 12,
+    }),
+    panelOfType(
+      'dashlist',
+      { title: 'Dashboards', description: 'Every llmmon dashboard, by folder.' },
+      8,
+      12,
+    ).options({
+      showStarred: false,
+      showRecentlyViewed: false,
+      showSearch: true,
+      showHeadings: true,
+      includeVars: false,
+      keepTime: true,
+      query: '',
+      tags: ['llmmon'],
+      maxItems: 20,
+    }),
+  ],
+};

@@ -1,0 +1,165 @@
+import {
+  barGauge,
+  type DashboardSpec,
+  drillDown,
+  drillDownFromRow,
+  FILTERS,
+  gpuHeatmap,
+  linkTo,
+  promql,
+  statPanel,
+  tablePanel,
+  THRESHOLDS,
+  timeSeries,
+  UIDS,
+  UNIT,
+  VARIABLES,
+} from '../../blocks';
+
+export const gpuUsage: DashboardSpec = {
+  uid: UIDS.gpuUsage,
+  title: 'GPU usage',
+  description:
+    'All GPUs at a glance: utilization, memory on the real total, temperature, power, clocks, and who uses them.',
+  folder: 'system',
+  file: 'gpu-usage.json',
+  refresh: '15s',
+  from: 'now-3h',
+  variables: [VARIABLES.gpu()],
+  links: [
+    linkTo(UIDS.dockerContainers, 'Docker containers'),
+    linkTo(UIDS.vllmStatus, 'vLLM status'),
+    linkTo(UIDS.serverHealth, 'Server health'),
+  ],
+  panels: [
+    gpuHeatmap({
+      title: 'GPUs',
+      description:
+        'Every GPU now, coloured by utilization: memory bar and the containers on it; hover for every reading, click for the container.',
+      gpuFilter: FILTERS.gpu,
+      metric: 'utilization',
+      link: '/d/llmmon-docker-containers?var-container=${container}',
+      h: 9,
+    }),
+    timeSeries({
+      title: 'Utilization',
+      description: 'Share of time a kernel ran on each GPU.',
+      unit: UNIT.ratio,
+      min: 0,
+      max: 1,
+      queries: [promql(`llmmon_gpu_utilization_ratio{${FILTERS.gpu}}`, 'GPU {{gpu}}')],
+    }),
+    timeSeries({
+      title: 'Memory used',
+      description: 'Memory used per GPU, stacked on the real total of the selected GPUs (dashed).',
+      unit: UNIT.bytes,
+      stack: true,
+      referenceSeries: 'total',
+      queries: [
+        promql(`llmmon_gpu_memory_used_bytes{${FILTERS.gpu}}`, 'GPU {{gpu}}'),
+        promql(`sum(llmmon_gpu_memory_total_bytes{${FILTERS.gpu}})`, 'total'),
+      ],
+    }),
+    timeSeries({
+      title: 'Memory used (share)',
+      description:
+        "Share of each GPU's memory in use; vLLM preallocates most of it, so high is normal: watch for 95%.",
+      unit: UNIT.ratio,
+      thresholds: THRESHOLDS.memoryRatio(),
+      showThresholds: true,
+      min: 0,
+      max: 1,
+      queries: [promql(`instance_gpu:llmmon_gpu_memory_used:ratio{${FILTERS.gpu}}`, 'GPU {{gpu}}')],
+    }),
+    timeSeries({
+      title: 'Temperature',
+      description: 'GPU core temperature; warning at 75 °C, critical at 85 °C.',
+      unit: UNIT.celsius,
+      thresholds: THRESHOLDS.gpuTemperature(),
+      showThresholds: true,
+      queries: [promql(`llmmon_gpu_temperature_celsius{${FILTERS.gpu}}`, 'GPU {{gpu}}')],
+    }),
+    timeSeries({
+      title: 'Power',
+      description: 'Power draw per GPU, and the power limit (dashed).',
+      unit: UNIT.watts,
+      referenceSeries: 'limit',
+      queries: [
+        promql(`llmmon_gpu_power_watts{${FILTERS.gpu}}`, 'GPU {{gpu}}'),
+        promql(`max(llmmon_gpu_power_limit_watts{${FILTERS.gpu}})`, 'limit'),
+      ],
+    }),
+    timeSeries({
+      title: 'SM clock',
+      description: 'Streaming-multiprocessor clock per GPU; a drop under load means throttling.',
+      unit: UNIT.hertz,
+      queries: [promql(`llmmon_gpu_sm_clock_hertz{${FILTERS.gpu}}`, 'GPU {{gpu}}')],
+    }),
+    barGauge({
+      title: 'GPU memory per container',
+      description: 'GPU memory each container holds, over the selected GPUs.',
+      unit: UNIT.bytes,
+      queries: [
+        promql(
+          `sum by (container) (llmmon_gpu_container_memory_used_bytes{${FILTERS.gpu}})`,
+          '{{container}}',
+          {
+            instant: true,
+          },
+        ),
+      ],
+      dataLinks: [drillDown(UIDS.dockerContainers, 'Container details', 'container', 'container')],
+    }),
+    statPanel({
+      title: 'Throttle reasons active',
+      description: 'Active clock-throttle reasons per GPU (thermal, power cap, …); 0 is good.',
+      unit: UNIT.count,
+      thresholds: THRESHOLDS.anyIsBad(),
+      background: true,
+      w: 12,
+      queries: [
+        promql(
+          `sum by (gpu) (llmmon_gpu_throttle_reason_active{${FILTERS.gpu}, reason!~"gpu_idle|applications_clocks_setting"})`,
+          'GPU {{gpu}}',
+          { instant: true },
+        ),
+      ],
+    }),
+    tablePanel({
+      title: 'Processes',
+      description:
+        'Every process on the selected GPUs with its container and memory; click a container for its details.',
+      unit: UNIT.bytes,
+      queries: [
+        promql(`llmmon_gpu_process_memory_used_bytes{${FILTERS.gpu}}`, '', { instant: true, table: true }),
+      ],
+      hide: ['uuid'],
+      rename: { Value: 'GPU memory', process_name: 'process' },
+      sortBy: 'gpu',
+      dataLinks: [drillDownFromRow(UIDS.dockerContainers, 'Container details', 'container', 'container')],
+    }),
+    tablePanel({
+      title: 'GPU memory errors',
+      description:
+        'Uncorrected ECC errors in the time range and row remaps waiting for a GPU reset, per GPU; anything above 0 needs a look (XID errors, read through NVML, alert on their own).',
+      unit: UNIT.count,
+      thresholds: THRESHOLDS.anyIsBad(),
+      merge: true,
+      queries: [
+        promql(
+          `sum by (gpu) (increase(llmmon_gpu_ecc_uncorrected_errors_total{${FILTERS.gpu}}[$__range]))`,
+          '',
+          {
+            instant: true,
+            table: true,
+          },
+        ),
+        promql(`sum by (gpu) (llmmon_gpu_row_remap_pending{${FILTERS.gpu}})`, '', {
+          instant: true,
+          table: true,
+        }),
+      ],
+      rename: { 'Value #A': 'ECC uncorrected', 'Value #B': 'row remap pending' },
+    }),
+  ],
+};

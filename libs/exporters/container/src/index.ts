@@ -1,0 +1,2 @@
+export { containerExporter } from './definition';
+export { containerConfig } from './config';

@@ -1,0 +1,246 @@
+import {
+  type BackgroundSnapshot,
+  type Collector,
+  type MetricDef,
+  counter,
+  gauge,
+} from '@llmmon/metrics-core';
+import { THROTTLE_REASONS, type GpuReading, type GpuSnapshot } from '../sources/types';
+
+const G = ['gpu', 'uuid'] as const;
+type GpuMetric = {
+  readonly def: MetricDef<(typeof G)[number]>;
+  readonly read: (g: GpuReading) => number | undefined;
+};
+
+/** The per-GPU readings: one table drives both registration and collection. */
+export const GPU_METRICS: readonly GpuMetric[] = [
+  {
+    def: gauge(
+      'llmmon_gpu_utilization_ratio',
+      'Share of the sample period a kernel was running on the GPU (0-1).',
+      G,
+    ),
+    read: (g) => g.utilization,
+  },
+  {
+    def: gauge(
+      'llmmon_gpu_memory_utilization_ratio',
+      'Share of the sample period GPU memory was being read or written (0-1).',
+      G,
+    ),
+    read: (g) => g.memoryUtilization,
+  },
+  {
+    def: gauge('llmmon_gpu_memory_total_bytes', 'Total GPU memory, in bytes.', G),
+    read: (g) => g.memoryTotalBytes,
+  },
+  {
+    def: gauge('llmmon_gpu_memory_reserved_bytes', 'GPU memory reserved by the driver, in bytes.', G),
+    read: (g) => g.memoryReservedBytes,
+  },
+  {
+    def: gauge('llmmon_gpu_memory_used_bytes', 'GPU memory in use, in bytes.', G),
+    read: (g) => g.memoryUsedBytes,
+  },
+  {
+    def: gauge('llmmon_gpu_memory_free_bytes', 'GPU memory free, in bytes.', G),
+    read: (g) => g.memoryFreeBytes,
+  },
+  {
+    def: gauge('llmmon_gpu_temperature_celsius', 'GPU core temperature, in degrees Celsius.', G),
+    read: (g) => g.temperatureCelsius,
+  },
+  {
+    def: gauge(
+      'llmmon_gpu_memory_temperature_celsius',
+      'GPU memory (HBM) temperature, in degrees Celsius.',
+      G,
+    ),
+    read: (g) => g.memoryTemperatureCelsius,
+  },
+  { def: gauge('llmmon_gpu_power_watts', 'Power drawn by the GPU, in watts.', G), read: (g) => g.powerWatts },
+  {
+    def: gauge('llmmon_gpu_power_limit_watts', 'Power limit the GPU enforces, in watts.', G),
+    read: (g) => g.powerLimitWatts,
+  },
+  { def: gauge('llmmon_gpu_sm_clock_hertz', 'Current SM clock, in hertz.', G), read: (g) => g.smClockHertz },
+  {
+    def: gauge('llmmon_gpu_memory_clock_hertz', 'Current memory clock, in hertz.', G),
+    read: (g) => g.memoryClockHertz,
+  },
+  {
+    def: gauge('llmmon_gpu_graphics_clock_hertz', 'Current graphics clock, in hertz.', G),
+    read: (g) => g.graphicsClockHertz,
+  },
+  {
+    def: gauge('llmmon_gpu_sm_clock_max_hertz', 'Highest SM clock the GPU supports, in hertz.', G),
+    read: (g) => g.smClockMaxHertz,
+  },
+  {
+    def: gauge('llmmon_gpu_memory_clock_max_hertz', 'Highest memory clock the GPU supports, in hertz.', G),
+    read: (g) => g.memoryClockMaxHertz,
+  },
+  {
+    def: gauge(
+      'llmmon_gpu_fan_speed_ratio',
+      'Fan speed as a share of its maximum (0-1), where the GPU has a fan.',
+      G,
+    ),
+    read: (g) => g.fanSpeedRatio,
+  },
+  {
+    def: gauge('llmmon_gpu_performance_state', 'P-state: 0 is the fastest, 15 the slowest.', G),
+    read: (g) => g.pstate,
+  },
+  {
+    def: counter(
+      'llmmon_gpu_ecc_uncorrected_errors_total',
+      'Uncorrected ECC errors since the driver was loaded.',
+      G,
+    ),
+    read: (g) => g.eccUncorrectedVolatile,
+  },
+  {
+    def: counter(
+      'llmmon_gpu_ecc_corrected_errors_total',
+      'Corrected ECC errors since the driver was loaded.',
+      G,
+    ),
+    read: (g) => g.eccCorrectedVolatile,
+  },
+  {
+    def: counter(
+      'llmmon_gpu_ecc_uncorrected_aggregate_errors_total',
+      "Uncorrected ECC errors over the GPU's life (kept across driver reloads).",
+      G,
+    ),
+    read: (g) => g.eccUncorrectedAggregate,
+  },
+  {
+    def: counter(
+      'llmmon_gpu_ecc_corrected_aggregate_errors_total',
+      "Corrected ECC errors over the GPU's life (kept across driver reloads).",
+      G,
+    ),
+    read: (g) => g.eccCorrectedAggregate,
+  },
+  {
+    def: gauge('llmmon_gpu_pcie_link_generation', 'PCIe generation the link runs at now.', G),
+    read: (g) => g.pcieLinkGeneration,
+  },
+  {
+    def: gauge('llmmon_gpu_pcie_link_generation_max', 'Highest PCIe generation the GPU and slot support.', G),
+    read: (g) => g.pcieLinkGenerationMax,
+  },
+  {
+    def: gauge('llmmon_gpu_pcie_link_width_lanes', 'PCIe lanes the link runs with now.', G),
+    read: (g) => g.pcieLinkWidth,
+  },
+  {
+    def: gauge('llmmon_gpu_pcie_link_width_max_lanes', 'Most PCIe lanes the GPU and slot support.', G),
+    read: (g) => g.pcieLinkWidthMax,
+  },
+  {
+    def: counter(
+      'llmmon_gpu_energy_joules_total',
+      'Energy used by the GPU since the driver was loaded, in joules.',
+      G,
+    ),
+    read: (g) => g.energyJoules,
+  },
+  {
+    def: counter(
+      'llmmon_gpu_remapped_rows_correctable_total',
+      "GPU memory rows remapped to spares after correctable errors, over the GPU's life.",
+      G,
+    ),
+    read: (g) => g.remappedRowsCorrectable,
+  },
+  {
+    def: counter(
+      'llmmon_gpu_remapped_rows_uncorrectable_total',
+      "GPU memory rows remapped to spares after uncorrectable errors, over the GPU's life.",
+      G,
+    ),
+    read: (g) => g.remappedRowsUncorrectable,
+  },
+  {
+    def: gauge('llmmon_gpu_row_remap_pending', 'A row remap waits for a GPU reset (1), else 0.', G),
+    read: (g) => g.rowRemapPending,
+  },
+  {
+    def: gauge('llmmon_gpu_row_remap_failed', 'A row remap failed (1): the GPU needs service. Else 0.', G),
+    read: (g) => g.rowRemapFailed,
+  },
+];
+
+const info = gauge(
+  'llmmon_gpu_info',
+  'Always 1: identity of each GPU, and where its data came from (mock="true": the source said its GPUs are simulated).',
+  ['gpu', 'uuid', 'name', 'pci_bus_id', 'driver_version', 'cuda_version', 'source', 'mock'],
+);
+const throttle = gauge(
+  'llmmon_gpu_throttle_reason_active',
+  'Whether a clock-event (throttle) reason holds the clocks down right now (1) or not (0).',
+  ['gpu', 'uuid', 'reason'],
+);
+const count = gauge('llmmon_gpus', 'Number of GPUs the source reports.');
+const xidErrors = counter(
+  'llmmon_gpu_xid_errors_total',
+  'XID errors the driver reported since the exporter started (NVML events only).',
+  ['gpu', 'uuid'],
+);
+const lastXid = gauge(
+  'llmmon_gpu_last_xid',
+  "Code of the latest XID error since the exporter started (look it up in NVIDIA's XID catalog).",
+  ['gpu', 'uuid'],
+);
+const lost = gauge(
+  'llmmon_gpu_lost',
+  'Whether the GPU stopped answering (fell off the bus, XID 79): 1, else 0.',
+  ['gpu', 'uuid'],
+);
+
+/** Per-GPU metrics from the latest snapshot (never waits for the source). */
+export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>): Collector {
+  return {
+    name: 'gpu',
+    metrics: [...GPU_METRICS.map((m) => m.def), info, throttle, count, lost, xidErrors, lastXid],
+    collect(out) {
+      const snap = snapshot.current.value;
+      if (!snap) return;
+      out.add(count, snap.gpus.length);
+      for (const g of snap.gpus) {
+        const ids = { gpu: String(g.index), uuid: g.uuid };
+        out.add(
+          info,
+          {
+            ...ids,
+            name: g.name,
+            pci_bus_id: g.pciBusId,
+            driver_version: snap.driverVersion ?? '',
+            cuda_version: snap.cudaVersion ?? '',
+            source: snap.source,
+            mock: String(snap.mock === true),
+          },
+          1,
+        );
+        out.add(lost, ids, g.lost ? 1 : 0);
+        for (const m of GPU_METRICS) {
+          const v = m.read(g);
+          if (v !== undefined) out.add(m.def, ids, v);
+        }
+        // Only GPUs registered for XID events get the series (from 0, so increase() sees the first).
+        if (g.xid) {
+          out.add(xidErrors, ids, g.xid.count);
+          if (g.xid.last !== undefined) out.add(lastXid, ids, g.xid.last);
+        }
+        for (const reason of THROTTLE_REASONS) {
+          const v = g.throttle[reason];
+          if (v !== undefined) out.add(throttle, { ...ids, reason }, v ? 1 : 0);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/** What a GPU source reports, in base units; a reading the GPU does not offer is undefined. */
+export interface GpuReading {
+  readonly index: number;
+  readonly uuid: string;
+  readonly name: string;
+  readonly pciBusId: string;
+  /** P-state number (P0 → 0). */
+  readonly pstate?: number | undefined;
+  readonly utilization?: number | undefined; // ratio 0–1
+  readonly memoryUtilization?: number | undefined; // ratio 0–1
+  readonly memoryTotalBytes?: number | undefined;
+  readonly memoryReservedBytes?: number | undefined;
+  readonly memoryUsedBytes?: number | undefined;
+  readonly memoryFreeBytes?: number | undefined;
+  readonly temperatureCelsius?: number | undefined;
+  readonly memoryTemperatureCelsius?: number | undefined;
+  readonly powerWatts?: number | undefined;
+  readonly powerLimitWatts?: number | undefined;
+  readonly smClockHertz?: number | undefined;
+  readonly memoryClockHertz?: number | undefined;
+  readonly graphicsClockHertz?: number | undefined;
+  readonly smClockMaxHertz?: number | undefined;
+  readonly memoryClockMaxHertz?: number | undefined;
+  readonly fanSpeedRatio?: number | undefined;
+  readonly eccUncorrectedVolatile?: number | undefined;
+  readonly eccCorrectedVolatile?: number | undefined;
+  /** ECC errors over the GPU's life (kept in its InfoROM across driver reloads). */
+  readonly eccUncorrectedAggregate?: number | undefined;
+  readonly eccCorrectedAggregate?: number | undefined;
+  /** PCIe link now and at best: a link that trained down (fewer lanes, older generation) is a fault. */
+  readonly pcieLinkGeneration?: number | undefined;
+  readonly pcieLinkGenerationMax?: number | undefined;
+  readonly pcieLinkWidth?: number | undefined;
+  readonly pcieLinkWidthMax?: number | undefined;
+  /** Energy since the driver was loaded, in joules (NVML only). */
+  readonly energyJoules?: number | undefined;
+  /** HBM rows remapped to spares over the GPU's life, by the error that caused it. */
+  readonly remappedRowsCorrectable?: number | undefined;
+  readonly remappedRowsUncorrectable?: number | undefined;
+  /** A remap waits for a GPU reset (1), or a remap failed: the GPU needs service (1). */
+  readonly rowRemapPending?: number | undefined;
+  readonly rowRemapFailed?: number | undefined;
+  /** XID errors seen since the exporter started, and the code of the latest (NVML events only). */
+  readonly xid?: { readonly count: number; readonly last?: number | undefined } | undefined;
+  /** The GPU stopped answering (fell off the bus): only its identity is known. */
+  readonly lost?: boolean;
+  /** Clock-event (throttle) reasons: true active, false not, undefined unknown. */
+  readonly throttle: Readonly<Record<ThrottleReason, boolean | undefined>>;
+}
+
+export const THROTTLE_REASONS = [
+  'gpu_idle',
+  'applications_clocks_setting',
+  'sw_power_cap',
+  'hw_slowdown',
+  'hw_thermal_slowdown',
+  'hw_power_brake_slowdown',
+  'sw_thermal_slowdown',
+  'sync_boost',
+] as const;
+export type ThrottleReason = (typeof THROTTLE_REASONS)[number];
+
+export interface ProcessReading {
+  readonly gpuUuid: string;
+  readonly pid: number;
+  readonly processName: string;
+  readonly usedMemoryBytes?: number | undefined;
+}
+
+export interface GpuSnapshot {
+  readonly source: 'nvidia-smi' | 'nvml';
+  /** The source said its GPUs are simulated (llmmon's simulator); real drivers never do. */
+  readonly mock?: boolean;
+  readonly driverVersion?: string | undefined;
+  /** Highest CUDA version the driver supports, e.g. "12.9". */
+  readonly cudaVersion?: string | undefined;
+  readonly gpus: readonly GpuReading[];
+  readonly processes: readonly ProcessReading[];
+}
+
+/** A GPU source: NVML or nvidia-smi behind one interface. */
+export interface GpuSource {
+  readonly name: 'nvidia-smi' | 'nvml';
+  read(signal: AbortSignal): Promise<GpuSnapshot>;
+}

@@ -1,0 +1,149 @@
+/**
+ * The NVML path for real, through koffi, against a stub libnvidia-ml.so compiled here with gcc
+ * (same symbols and signatures as NVML; fixed values and error codes).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BackgroundSnapshot, parseExposition, silentLogger, UpstreamHealth } from '@llmmon/metrics-core';
+import { renderCollector } from '@llmmon/metrics-core/testing';
+import { compileNvmlStub } from '@llmmon/fixtures';
+import { gpuCollector } from '../src/collectors/gpus';
+import { NvmlSource } from '../src/sources/nvml';
+import { selectSource } from '../src/sources/select';
+import type { GpuSnapshot } from '../src/sources/types';
+
+const dir = mkdtempSync(join(tmpdir(), 'llmmon-nvml-'));
+const MiB = 1024 * 1024;
+const compile = (name: string, ...defines: string[]) => compileNvmlStub(dir, name, ...defines);
+let healthy: string;
+let oneLost: string;
+let noMemoryV2: string;
+
+beforeAll(() => {
+  healthy = compile('healthy');
+  oneLost = compile('lost', '-DSTUB_LOST_GPU=5');
+  noMemoryV2 = compile('pre-r510', '-DSTUB_NO_MEMORY_V2');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('NVML source', () => {
+  it('reads every GPU in base units; what the GPU does not support is absent', async () => {
+    const source = new NvmlSource(healthy);
+    const snap = await source.read();
+    expect(snap.driverVersion).toBe('575.57.08');
+    expect(snap.cudaVersion).toBe('12.9');
+    expect(snap.gpus).toHaveLength(8);
+    expect(snap.gpus[3]).toMatchObject({
+      index: 3,
+      uuid: 'GPU-stub0000-0000-0000-0000-000000000003',
+      name: 'NVIDIA H200',
+      pciBusId: '00000000:48:00.0',
+      utilization: 0.83,
+      memoryTotalBytes: 143771 * MiB,
+      // The v2 call: used without the driver's reserved memory, as nvidia-smi shows it.
+      memoryUsedBytes: 128752 * MiB,
+      memoryReservedBytes: 616 * MiB,
+      memoryFreeBytes: (143771 - 128752 - 616) * MiB,
+      temperatureCelsius: 63,
+      powerWatts: 612.31,
+      powerLimitWatts: 700,
+      smClockHertz: 1980e6,
+      memoryClockHertz: 3201e6,
+      pstate: 0,
+      eccCorrectedVolatile: 2,
+      eccCorrectedAggregate: 7,
+      eccUncorrectedAggregate: 1,
+      fanSpeedRatio: undefined, // NVML_ERROR_NOT_SUPPORTED on an H200
+      energyJoules: 123456789, // NVML counts millijoules
+      remappedRowsUncorrectable: 0,
+      rowRemapPending: 0,
+    });
+    // XID events are drained at each read and counted once.
+    expect(snap.gpus[1]!.xid).toEqual({ count: 2, last: 13 });
+    expect(snap.gpus[0]!.xid).toEqual({ count: 0 });
+    expect((await source.read()).gpus[1]!.xid).toEqual({ count: 2, last: 13 });
+    expect(snap.gpus[2]).toMatchObject({ pcieLinkWidth: 8, pcieLinkWidthMax: 16, pcieLinkGeneration: 5 });
+    expect(snap.gpus[6]).toMatchObject({
+      remappedRowsCorrectable: 2,
+      remappedRowsUncorrectable: 1,
+      rowRemapPending: 1,
+      rowRemapFailed: 0,
+    });
+    expect(snap.gpus[3]!.throttle.hw_thermal_slowdown).toBe(true);
+    expect(snap.gpus[0]!.throttle.hw_thermal_slowdown).toBe(false);
+    expect(snap.processes).toHaveLength(8);
+    expect(snap.processes[0]).toMatchObject({ pid: 1843377, usedMemoryBytes: 128732 * MiB });
+  });
+
+  it('falls back to the v1 memory call on a driver without v2 (reserved then counts as used)', async () => {
+    const snap = await new NvmlSource(noMemoryV2).read();
+    expect(snap.gpus[0]).toMatchObject({
+      memoryTotalBytes: 143771 * MiB,
+      memoryUsedBytes: (128752 + 616) * MiB,
+      memoryFreeBytes: (143771 - 128752 - 616) * MiB,
+    });
+    expect(snap.gpus[0]!.memoryReservedBytes).toBeUndefined();
+  });
+
+  it('reports a GPU that fell off the bus as lost, and the other seven as usual', async () => {
+    const source = new NvmlSource(oneLost);
+    const upstream = new UpstreamHealth('gpu', silentLogger()).upstream('nvml');
+    const snapshot = new BackgroundSnapshot<GpuSnapshot>({
+      upstream,
+      read: () => source.read(),
+      intervalMs: 60_000,
+      timeoutMs: 5_000,
+    });
+    await snapshot.refresh();
+    const f = parseExposition(await renderCollector(gpuCollector(snapshot)));
+    const lost = f.get('llmmon_gpu_lost')!.samples;
+    expect(lost.filter((s) => s.value === 1).map((s) => [s.labels['gpu'], s.labels['uuid']])).toEqual([
+      ['5', 'GPU-stub0000-0000-0000-0000-000000000005'],
+    ]);
+    expect(f.get('llmmon_gpu_temperature_celsius')!.samples.map((s) => s.labels['gpu'])).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '6',
+      '7',
+    ]);
+    // One GPU lost is not the source failing: NVML answered.
+    expect(upstream.up).toBe(true);
+    const xids = f.get('llmmon_gpu_xid_errors_total')!.samples;
+    expect(xids).toHaveLength(8); // from 0 on every GPU registered for events, the lost one too
+    expect(xids.find((s) => s.labels['gpu'] === '1')!.value).toBe(2);
+    expect(f.get('llmmon_gpu_last_xid')!.samples.map((s) => [s.labels['gpu'], s.value])).toEqual([['1', 13]]);
+    // The GPU waiting for a reset to finish a row remap is the one to page about.
+    const pending = f.get('llmmon_gpu_row_remap_pending')!.samples;
+    expect(pending.filter((s) => s.value === 1).map((s) => s.labels['gpu'])).toEqual(['6']);
+    expect(f.get('llmmon_gpu_energy_joules_total')!.samples[0]!.value).toBe(123456789);
+  });
+});
+
+describe('source selection', () => {
+  it('prefers NVML when it loads, falls back to nvidia-smi otherwise, and never dies over it', async () => {
+    const base = { NVIDIA_SMI_PATH: 'nvidia-smi', NVIDIA_SMI_TIMEOUT_SECONDS: 1 };
+    expect(
+      (await selectSource({ ...base, GPU_SOURCE: 'auto', NVML_LIBRARY: healthy }, silentLogger())).name,
+    ).toBe('nvml');
+    expect(
+      (
+        await selectSource(
+          { ...base, GPU_SOURCE: 'auto', NVML_LIBRARY: join(dir, 'missing.so') },
+          silentLogger(),
+        )
+      ).name,
+    ).toBe('nvidia-smi');
+    expect(
+      (await selectSource({ ...base, GPU_SOURCE: 'nvidia-smi', NVML_LIBRARY: healthy }, silentLogger())).name,
+    ).toBe('nvidia-smi');
+    const forced = await selectSource(
+      { ...base, GPU_SOURCE: 'nvml', NVML_LIBRARY: join(dir, 'missing.so') },
+      silentLogger(),
+    );
+    await expect(forced.read(new AbortController().signal)).rejects.toThrow(/NVML could not be loaded/);
+  });
+});

@@ -1,0 +1,2 @@
+export { langfuseExporter } from './definition';
+export { langfuseConfig } from './config';

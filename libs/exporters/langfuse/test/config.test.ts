@@ -1,0 +1,31 @@
+/** Bad configuration: refused naming the variable (the app prints it as one line, exit 2), the secret never echoed. */
+import { ConfigError, loadExporterConfig } from '@llmmon/metrics-core';
+import { langfuseExporter } from '../src';
+
+const KEYS = { LANGFUSE_PUBLIC_KEY: 'pk-lf-x', LANGFUSE_SECRET_KEY: 'sk-lf-very-secret-value' };
+
+it.each([
+  ['LANGFUSE_PUBLIC_KEY', { LANGFUSE_SECRET_KEY: KEYS.LANGFUSE_SECRET_KEY }],
+  ['LANGFUSE_SECRET_KEY', { LANGFUSE_PUBLIC_KEY: KEYS.LANGFUSE_PUBLIC_KEY }],
+  ['LANGFUSE_URL', { ...KEYS, LANGFUSE_URL: 'langfuse:3000' }],
+  ['LANGFUSE_POLL_SECONDS', { ...KEYS, LANGFUSE_POLL_SECONDS: '5' }],
+  ['LANGFUSE_TIMEOUT_SECONDS', { ...KEYS, LANGFUSE_POLL_SECONDS: '20', LANGFUSE_TIMEOUT_SECONDS: '30' }],
+  ['LANGFUSE_WINDOW_DAYS', { ...KEYS, LANGFUSE_WINDOW_DAYS: 'week' }],
+  ['LANGFUSE_TOP_MODELS', { ...KEYS, LANGFUSE_TOP_MODELS: '500' }],
+])('refuses a bad %s', (variable, env) => {
+  let err: unknown;
+  try {
+    loadExporterConfig(langfuseExporter, env);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ConfigError);
+  expect((err as ConfigError).variable).toBe(variable);
+  expect((err as Error).message).not.toContain('very-secret');
+});
+
+it('says why a top N is refused: the series budget', () => {
+  expect(() => loadExporterConfig(langfuseExporter, { ...KEYS, LANGFUSE_TOP_MODELS: '500' })).toThrow(
+    /LANGFUSE_TOP_MODELS.*LANGFUSE_SERIES_BUDGET \(2000\)/,
+  );
+});

@@ -1,0 +1,2 @@
+export { litellmExporter } from './definition';
+export { litellmConfig } from './config';

@@ -1,0 +1,2 @@
+export { vllmExporter } from './definition';
+export { vllmConfig } from './config';

@@ -1,0 +1,73 @@
+/**
+ * The documentation generated from the code stays in step with it: each app's README lists
+ * exactly the variables its definition reads (the root README the common ones, the agent's its
+ * own), and docs/metrics.md exactly the families each exporter's collectors declare and those
+ * every exporter shares. UPDATE_GOLDEN=1 rewrites the tables (then `npm run format`).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  agentSchema,
+  collectionConfigSchema,
+  loadExporterConfig,
+  RunningExporter,
+  RUNNER_METRICS,
+  SELF_METRICS,
+  serverConfigSchema,
+  silentLogger,
+  standaloneSchema,
+  UPSTREAM_METRICS,
+} from '@llmmon/metrics-core';
+import { metricCatalog, readmeConfigTable } from '@llmmon/metrics-core/testing';
+import { TOPOLOGY } from '@llmmon/topology';
+
+const ROOT = join(__dirname, '../..');
+const CATALOG = join(ROOT, 'docs/metrics.md');
+const readme = (app: string) => join(ROOT, 'apps', app, 'README.md');
+
+it('the root README lists the variables every exporter has', () => {
+  const common = { ...serverConfigSchema(9100), ...collectionConfigSchema() };
+  const [actual, expected] = readmeConfigTable(join(ROOT, 'README.md'), 'common', common);
+  expect(actual).toEqual(expected);
+});
+
+it("the agent's README lists its own variables", () => {
+  const [actual, expected] = readmeConfigTable(
+    readme('agent'),
+    'agent',
+    agentSchema(TOPOLOGY.map((t) => t.definition)),
+  );
+  expect(actual).toEqual(expected);
+});
+
+it('the metric catalogue lists the families every exporter shares', () => {
+  const core = {
+    name: 'core',
+    metrics: [...RUNNER_METRICS, ...SELF_METRICS, ...UPSTREAM_METRICS],
+    collect: () => undefined,
+  };
+  const [actual, expected] = metricCatalog(CATALOG, 'common', [core]);
+  expect(actual).toEqual(expected);
+});
+
+describe.each(TOPOLOGY.map((t) => [t.app, t] as const))('%s', (app, t) => {
+  it('its README lists every variable its definition reads', () => {
+    const [actual, expected] = readmeConfigTable(readme(app), app, standaloneSchema(t.definition));
+    expect(actual).toEqual(expected);
+  });
+
+  it('the metric catalogue lists exactly the families its collectors declare', async () => {
+    // Built (not started) with what its configuration requires; nothing is read.
+    const config = loadExporterConfig(t.definition, {
+      LITELLM_API_KEY: 'sk-catalogue',
+      LITELLM_STATE_DIR: mkdtempSync(join(tmpdir(), 'llmmon-catalogue-')),
+      LANGFUSE_PUBLIC_KEY: 'pk-lf-catalogue',
+      LANGFUSE_SECRET_KEY: 'sk-lf-catalogue',
+      GPU_SOURCE: 'nvidia-smi',
+    });
+    const exporter = await RunningExporter.build(t.definition, config, { logger: silentLogger() });
+    const [actual, expected] = metricCatalog(CATALOG, app, exporter.collectors);
+    expect(actual).toEqual(expected);
+  });
+});
