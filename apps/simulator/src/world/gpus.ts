@@ -1,0 +1,89 @@
+/** GPUs: utilisation follows the load of the models on them, temperature and power follow utilisation. */
+import { GPU, GPUS } from './layout';
+import { keyOf, smoothNoise } from './random';
+import { clamp, type GpuProcess, type GpuState, type ModelState } from './state';
+import { NOISE } from './streams';
+import type { World } from './world';
+import { mainPid } from './containers';
+
+export function initialGpus(uptimeSeconds: number): GpuState[] {
+  return GPUS.map((spec) => ({
+    spec,
+    utilization: 0,
+    memoryUtilization: 0,
+    memoryUsedMiB: 0,
+    temperatureC: 34,
+    memoryTemperatureC: 40,
+    powerW: GPU.idlePowerW,
+    energyJ: Math.max(0, uptimeSeconds) * 400, // as if it had run at ~400 W since boot
+    smClockMHz: GPU.idleSmClockMHz,
+    memClockMHz: GPU.memClockMHz,
+    pstate: 'P8',
+    thermalSlowdown: false,
+    processes: [],
+  }));
+}
+
+export function stepGpus(world: World, dt: number, t: number, load: number): void {
+  const s = world.settings;
+  const seed = world.seed;
+  const overheating = new Set(world.faults.overheatingGpus ?? []);
+  for (const g of world.gpus) {
+    // One model per GPU group in the standard layout; several small ones share in the dense one.
+    const models = world.models.filter((m) => m.spec.gpus.includes(g.spec.index));
+    const key = NOISE.gpu(g.spec.index);
+    let util = 0;
+    let allocated = 0;
+    for (const model of models) {
+      const share = 1 / models.length;
+      const fraction = model.spec.gpuMemoryUtilization ?? 0.9;
+      if (model.status === 'ready') {
+        const intensity = 1 + 0.1 * smoothNoise(seed, keyOf(model.spec.container), t, 300);
+        util += share * s.gpu_utilization * load * intensity * (1 + 0.03 * smoothNoise(seed, key, t, 15));
+      } else if (model.status === 'draining') util += share * 0.02;
+      else if (model.status === 'loading') util += share * 0.05;
+      // vLLM preallocates its share of memory once loaded; nothing when stopped or failed.
+      if (model.status === 'ready' || model.status === 'draining') allocated += fraction;
+      else if (model.status === 'loading') allocated += fraction / 2;
+    }
+    util = clamp(util, 0, 1);
+    g.utilization = util;
+    g.memoryUtilization = clamp(util * 0.62 + 0.02 * smoothNoise(seed, key + 1, t, 15), 0, 1);
+    g.memoryUsedMiB = Math.min(
+      GPU.memoryMiB - GPU.reservedMiB,
+      Math.round(GPU.memoryMiB * allocated + (allocated ? 12 : 0)),
+    );
+    const hot = overheating.has(g.spec.index);
+    const target = 30 + 42 * util + (hot ? 40 : 0);
+    g.temperatureC += (target - g.temperatureC) * (1 - Math.exp(-dt / 20));
+    g.memoryTemperatureC = g.temperatureC + 7;
+    g.thermalSlowdown = g.temperatureC >= 87;
+    g.smClockMHz = util > 0.03 ? (g.thermalSlowdown ? 1410 : GPU.maxSmClockMHz) : GPU.idleSmClockMHz;
+    g.pstate = allocated > 0 ? 'P0' : 'P8';
+    const dynamic = (GPU.powerLimitW - GPU.idlePowerW) * Math.pow(util, 1.15) * (g.thermalSlowdown ? 0.8 : 1);
+    g.powerW = Math.min(
+      GPU.powerLimitW,
+      GPU.idlePowerW + dynamic * (1 + 0.02 * smoothNoise(seed, key + 2, t, 5)),
+    );
+    g.energyJ += g.powerW * dt;
+    g.processes = models.flatMap((m) => gpuProcess(world, g, m));
+  }
+}
+
+/** A model's process on a GPU: one worker per tensor-parallel rank, or the engine core. */
+function gpuProcess(world: World, g: GpuState, model: ModelState): GpuProcess[] {
+  if (model.status === 'stopped' || model.status === 'failed') return [];
+  const c = world.container(model.spec.container)!;
+  const rank = model.spec.gpus.indexOf(g.spec.index);
+  const basePid = mainPid(c);
+  const name = model.spec.gpus.length > 1 ? `VLLM::Worker_TP${rank}` : 'VLLM::EngineCore';
+  const fraction = (model.spec.gpuMemoryUtilization ?? 0.9) / (model.status === 'loading' ? 2 : 1);
+  return [
+    {
+      pid: basePid + rank * 7,
+      name,
+      usedMiB: Math.round(GPU.memoryMiB * fraction) - 8,
+      container: c.spec.name,
+    },
+  ];
+}
