@@ -9,9 +9,10 @@ import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
 import type { Collector } from '../collector';
-import { configTable, type ConfigSchema } from '../config';
+import { ConfigError, configTable, type ConfigSchema } from '../config';
 import {
   defineExporter,
+  loadExporterConfig,
   type AnyExporterDefinition,
   type BuildContext,
   type ExporterParts,
@@ -48,6 +49,20 @@ export async function startDefinition(
 ): Promise<TestExporter> {
   const started: Started = await startExporter(def, { ...TEST_ENV, ...env }, { logger });
   return { exporter: started.exporters[0]!, url: started.url, stop: started.stop };
+}
+
+/**
+ * The ConfigError a definition's configuration is refused with for `env` (what its app prints
+ * as one line, exit 2); fails the test when the configuration is accepted.
+ */
+export function configRefusal(def: AnyExporterDefinition, env: Record<string, string>): ConfigError {
+  try {
+    loadExporterConfig(def, env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`the ${def.name} exporter accepted ${JSON.stringify(env)}`);
 }
 
 /** Starts definitions in one in-process agent, each at /metrics/<name>. */
