@@ -61,7 +61,8 @@ export async function freePort(): Promise<number> {
   const low = ephemeralLow();
   for (let attempt = 0; attempt < 500; attempt++) {
     const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
-    if (handedOut.has(port)) continue;
+    // fetch() refuses the Fetch standard's "bad ports"; 10080 is the one in this range.
+    if (handedOut.has(port) || port === 10080) continue;
     handedOut.add(port); // before the check: a concurrent call must not pick it meanwhile
     if (await canBind(port)) return port;
     handedOut.delete(port);
