@@ -228,7 +228,8 @@ export class ContainerDirectory implements Source {
     const id = e.Actor?.ID;
     if (e.Type !== 'container' || !id || !e.Action) return;
     this.stats.events++;
-    if (e.Action === 'destroy') {
+    // Docker says `destroy`; podman's Docker API says `remove` (after its own `cleanup`).
+    if (e.Action === 'destroy' || e.Action === 'remove') {
       this.containers.delete(id);
       return;
     }

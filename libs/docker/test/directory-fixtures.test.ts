@@ -82,3 +82,51 @@ it('loads the listed containers and re-inspects only on lifecycle events, not on
   expect(dir.get('vllm-llama70b')).toMatchObject({ state: 'running', health: 'healthy' });
   dir.stop();
 });
+
+it("drops a container on podman's `remove` (Docker's `destroy`), and inspects none for its init or cleanup", async () => {
+  // A real capture from podman 4.3's Docker API: create, init, start, die, cleanup, remove.
+  const podman = read('podman-events.ndjson').trim().split('\n');
+  const id = (JSON.parse(podman[0]!) as { Actor: { ID: string } }).Actor.ID;
+  let state: { status: string } | undefined = { status: 'running' };
+  const inspected: string[] = [];
+  const stream = new PassThrough();
+  const docker = {
+    listContainers: async () => [],
+    getContainer: (cid: string) => ({
+      inspect: async () => {
+        inspected.push(cid);
+        if (!state) throw Object.assign(new Error('no such container'), { statusCode: 404 });
+        return {
+          Id: cid,
+          Name: '/evtest',
+          RestartCount: 0,
+          Config: { Image: 'docker.io/library/busybox:1.37', Labels: {}, Env: [] },
+          State: { Status: state.status, StartedAt: '2026-12-06T11:25:42Z', ExitCode: 0 },
+          HostConfig: {},
+        };
+      },
+    }),
+    getEvents: async () => stream,
+  } as unknown as Dockerode;
+  const dir = new ContainerDirectory({
+    docker,
+    events: docker,
+    upstream: new UpstreamHealth('test', silentLogger()).upstream('docker'),
+  });
+  await dir.connect();
+  const settle = () => new Promise((r) => setImmediate(r));
+  for (const line of podman.slice(0, 4)) {
+    if (line.includes('"Action":"die"')) state = { status: 'exited' };
+    stream.write(`${line}\n`);
+    await settle();
+  }
+  expect(dir.get('evtest')).toMatchObject({ state: 'exited' });
+  // Still inspectable after `die` (podman keeps it until `rm`); the `remove` alone drops it.
+  for (const line of podman.slice(4)) {
+    stream.write(`${line}\n`);
+    await settle();
+  }
+  expect(dir.get('evtest')).toBeUndefined();
+  expect(inspected).toEqual([id, id, id]); // create, start and die; init and cleanup cost nothing
+  dir.stop();
+});
