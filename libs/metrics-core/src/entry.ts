@@ -10,6 +10,7 @@ import {
 } from './definition';
 import { serverConfigSchema, type ServerConfig } from './exporter-config';
 import { RunningExporter, VERSION } from './running-exporter';
+import { errorMessage } from './errors';
 import { createLogger, type Logger } from './logger';
 import { createServer, serveUntilSignal, type Service } from './server';
 
@@ -45,9 +46,9 @@ function exitForConfig(e: ConfigError): never {
   process.exit(2);
 }
 
-function serverConfigOrExit(port: number): ServerConfig {
+function serverConfigOrExit(port: number, source: Env = process.env): ServerConfig {
   try {
-    return loadServerConfig(port, process.env);
+    return loadServerConfig(port, source);
   } catch (e) {
     if (e instanceof ConfigError) exitForConfig(e);
     throw e;
@@ -167,9 +168,38 @@ async function serve(service: Service, exporters: RunningExporter[]): Promise<St
   return { service, exporters, url, stop: () => service.stop() };
 }
 
+/** How long `main.js healthcheck` waits for /ready: under the image's HEALTHCHECK timeout (5 s). */
+const HEALTHCHECK_TIMEOUT_MS = 4000;
+
+/**
+ * `main.js healthcheck`: the image's HEALTHCHECK. Asks this process's own listener (the same
+ * PORT and HOST it was started with) for /ready; exit 0 when ready, else 1 with one line why.
+ * The image needs no shell, curl or wget, and no port baked in at build time.
+ */
+export async function healthcheck(defaultPort: number, source: Env = process.env): Promise<number> {
+  const config = serverConfigOrExit(defaultPort, source);
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${config.PORT}/ready`;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(HEALTHCHECK_TIMEOUT_MS) });
+    if (res.ok) return 0;
+    process.stderr.write(`llmmon: not ready: ${url} answered ${res.status} ${(await res.text()).slice(0, 500)}\n`);
+  } catch (e) {
+    process.stderr.write(`llmmon: not ready: ${url}: ${errorMessage(e)}\n`);
+  }
+  return 1;
+}
+
+/** `main.js healthcheck` runs the health check instead of the service. */
+function runHealthcheck(defaultPort: number): boolean {
+  if (process.argv[2] !== 'healthcheck') return false;
+  void healthcheck(defaultPort).then((code) => process.exit(code));
+  return true;
+}
+
 /** A standalone app's whole main: `runExporterMain(definition)`. */
 export function runExporterMain(def: AnyExporterDefinition): void {
-  if (runWorker([def])) return;
+  if (runWorker([def]) || runHealthcheck(def.port)) return;
   const logger = createLogger(def.name, serverConfigOrExit(def.port).LOG_LEVEL);
   const service = startExporter(def, process.env, { logger, entry: process.argv[1] });
   void keepServing(service, logger);
@@ -177,7 +207,7 @@ export function runExporterMain(def: AnyExporterDefinition): void {
 
 /** The agent's whole main: `runAgentMain([definitions…])`. */
 export function runAgentMain(defs: readonly AnyExporterDefinition[]): void {
-  if (runWorker(defs)) return;
+  if (runWorker(defs) || runHealthcheck(AGENT_PORT)) return;
   const logger = createLogger('agent', serverConfigOrExit(AGENT_PORT).LOG_LEVEL);
   const started = startAgent(defs, process.env, { entry: process.argv[1] });
   void keepServing(started, logger);

@@ -35,6 +35,7 @@ export { createServer, serveUntilSignal, type Mount, type Service } from './serv
 export {
   AGENT_PORT,
   agentSchema,
+  healthcheck,
   runAgentMain,
   runExporterMain,
   startAgent,

@@ -1,6 +1,14 @@
 import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { type Collector, gauge, counter, type MetricSink, parseExposition, type Source } from '../src';
+import {
+  type Collector,
+  gauge,
+  counter,
+  healthcheck,
+  type MetricSink,
+  parseExposition,
+  type Source,
+} from '../src';
 import { scrape, startTestExporter, type TestExporter } from '../src/testing';
 
 const up = gauge('test_thing_up', 'Whether the thing is up.', ['thing']);
@@ -254,6 +262,32 @@ describe('routes', () => {
     } finally {
       await t.stop();
     }
+  });
+
+  it('`main.js healthcheck` (the image HEALTHCHECK) exits 0 only while its own /ready says ready', async () => {
+    let upstreamOk = false;
+    const source: Source = {
+      name: 'x',
+      start: () => undefined,
+      stop: () => undefined,
+      ready: () => ({ ready: upstreamOk, detail: 'upstream x unreachable' }),
+    };
+    const t = await startTestExporter({ collectors: [], sources: [source] });
+    const env = { PORT: new URL(t.url).port, HOST: '0.0.0.0' };
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await scrape(t.url);
+      expect(await healthcheck(1, env)).toBe(1);
+      expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(/not ready: .*\/ready answered 503 .*upstream x unreachable/);
+      upstreamOk = true;
+      expect(await healthcheck(1, env)).toBe(0);
+    } finally {
+      await t.stop();
+    }
+    // Nothing listening any more: unhealthy, with the reason.
+    expect(await healthcheck(1, env)).toBe(1);
+    expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(/not ready: http:\/\/127\.0\.0\.1:\d+\/ready: .*fetch failed/);
+    stderr.mockRestore();
   });
 
   it('answers unknown paths and methods with JSON errors', async () => {
