@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds the Docker image of each app (infra/docker/node-app.Dockerfile), for CI and releases.
+# Builds the image of each app with infra/docker/node-app.Dockerfile, for CI and releases: the
+# same Dockerfile and build arguments the engine tests build with (libs/engine, via podman).
 #   tools/ci/build-images.sh --affected <base-ref>      only the apps a change touches
 #   tools/ci/build-images.sh --all [--push REGISTRY --tag VERSION]
+# CONTAINER_ENGINE: docker (default) or podman. NPM_CA_FILE: a CA bundle npm must trust inside
+# the build (a TLS-inspecting proxy), handed over as the build secret `ca`, never a layer.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -25,14 +28,19 @@ else
 fi
 [ -n "$apps" ] || { echo "[images] no app affected"; exit 0; }
 
+engine="${CONTAINER_ENGINE:-docker}"
+secret=()
+if [ -n "${NPM_CA_FILE:-}" ]; then secret=(--secret "id=ca,src=$NPM_CA_FILE"); fi
+revision=$(git rev-parse HEAD)
 for app in $apps; do
   image="llmmon/$app:$tag"
   echo "[images] building $image"
-  docker build -f infra/docker/node-app.Dockerfile --build-arg APP="$app" -t "$image" .
+  "$engine" build -f infra/docker/node-app.Dockerfile --build-arg APP="$app" \
+    --build-arg VERSION="$tag" --build-arg REVISION="$revision" "${secret[@]}" -t "$image" .
   if [ -n "$registry" ]; then
     for t in "$tag" latest; do
-      docker tag "$image" "$registry/llmmon-$app:$t"
-      docker push "$registry/llmmon-$app:$t"
+      "$engine" tag "$image" "$registry/llmmon-$app:$t"
+      "$engine" push "$registry/llmmon-$app:$t"
     done
   fi
 done

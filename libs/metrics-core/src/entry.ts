@@ -183,7 +183,9 @@ export async function healthcheck(defaultPort: number, source: Env = process.env
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(HEALTHCHECK_TIMEOUT_MS) });
     if (res.ok) return 0;
-    process.stderr.write(`llmmon: not ready: ${url} answered ${res.status} ${(await res.text()).slice(0, 500)}\n`);
+    process.stderr.write(
+      `llmmon: not ready: ${url} answered ${res.status} ${(await res.text()).slice(0, 500)}\n`,
+    );
   } catch (e) {
     process.stderr.write(`llmmon: not ready: ${url}: ${errorMessage(e)}\n`);
   }

@@ -278,7 +278,9 @@ describe('routes', () => {
     try {
       await scrape(t.url);
       expect(await healthcheck(1, env)).toBe(1);
-      expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(/not ready: .*\/ready answered 503 .*upstream x unreachable/);
+      expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(
+        /not ready: .*\/ready answered 503 .*upstream x unreachable/,
+      );
       upstreamOk = true;
       expect(await healthcheck(1, env)).toBe(0);
     } finally {
@@ -286,7 +288,9 @@ describe('routes', () => {
     }
     // Nothing listening any more: unhealthy, with the reason.
     expect(await healthcheck(1, env)).toBe(1);
-    expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(/not ready: http:\/\/127\.0\.0\.1:\d+\/ready: .*fetch failed/);
+    expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(
+      /not ready: http:\/\/127\.0\.0\.1:\d+\/ready: .*fetch failed/,
+    );
     stderr.mockRestore();
   });
 
