@@ -11,7 +11,7 @@ export default [
       '**/coverage',
       '.demo',
       '**/jest.config.cjs',
-      '**/jest.e2e.config.cjs',
+      '**/jest.*.config.cjs',
     ],
   },
   ...nx.configs['flat/base'],

@@ -1,6 +1,7 @@
 // Shared Jest settings: TypeScript is compiled by swc (type checking is the `typecheck` target's job).
 // Unit tests (the `test` target, cached): everything named *.test.ts outside e2e/ folders,
 // given precise inputs (fixtures, stand-ins in-process), no servers of their own but loopback fakes.
+// Not e2e-engine/ either: the container engine suites (infra:e2e-engine).
 module.exports = {
   testEnvironment: 'node',
   transform: {
@@ -11,5 +12,5 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/e2e/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/e2e/', '/e2e-engine/'],
 };

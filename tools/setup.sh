@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent set-up behind `npm test` and `npm run demo`: npm dependencies, then the Debian
 # packages that the tests and the demo run for real (Prometheus, promtool, node_exporter,
-# docker-compose to validate the compose file).
+# Alertmanager, Chromium, and the container engine the deployment tests run: podman with runc,
+# docker-compose, debootstrap for the test base images).
 # Safe to run again: it only installs what is missing or out of date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,8 +30,17 @@ declare -A packages=(
   [prometheus-node-exporter]=prometheus-node-exporter
   # The GPU exporter's tests compile a stand-in libnvidia-ml.so with it.
   [gcc]=gcc
-  # Validates docker-compose.yml under both profiles (no Docker engine needed or installed).
+  # The container engine of the engine suites (infra:e2e-engine): podman serving the Docker
+  # Engine API, runc (crun fails on a mixed cgroup hierarchy), netavark + aardvark-dns (bridge
+  # networks with service names), and docker-compose driving it.
   [docker-compose]=docker-compose
+  [podman]=podman
+  [runc]=runc
+  [/usr/lib/podman/netavark]=netavark
+  [/usr/lib/podman/aardvark-dns]=aardvark-dns
+  [iptables]=iptables
+  # Makes the Debian root file systems of the test base images (no Docker Hub here).
+  [debootstrap]=debootstrap
   # Alertmanager and amtool (check-config in npm test; the demo runs it).
   [prometheus-alertmanager]=prometheus-alertmanager
   [amtool]=prometheus-alertmanager
@@ -44,7 +54,7 @@ done
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  say "Debian packages present: prometheus, prometheus-node-exporter, prometheus-alertmanager, gcc, docker-compose, chromium"
+  say "Debian packages present: $(printf '%s\n' "${packages[@]}" | sort -u | xargs)"
   exit 0
 fi
 
