@@ -43,6 +43,10 @@ RUN test -n "${APP}" -a -f "dist/apps/${APP}/main.js" \
  || { echo "build with --build-arg APP=<app>, one of: $(ls dist/apps | xargs)" >&2; exit 2; }
 
 FROM ${NODE_IMAGE}
+ENV NODE_ENV=production
+WORKDIR /app
+# A cache directory the app user owns: a named volume mounted here starts with that owner.
+RUN mkdir -p /var/cache/llmmon && chown node:node /var/cache/llmmon
 ARG APP
 ARG VERSION=dev
 ARG REVISION=unknown
@@ -52,10 +56,6 @@ LABEL org.opencontainers.image.title="llmmon-${APP}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.source="https://github.com/llmmon/llmmon" \
       org.opencontainers.image.licenses="MIT"
-ENV NODE_ENV=production
-WORKDIR /app
-# A cache directory the app user owns: a named volume mounted here starts with that owner.
-RUN mkdir -p /var/cache/llmmon && chown node:node /var/cache/llmmon
 COPY --from=build /workspace/dist/apps/${APP}/ ./
 USER node
 # Ready: the first collection finished and the upstreams it needs answered.

@@ -48,7 +48,7 @@ export async function buildAppImage(
   engine: Engine,
   app: string,
   base: BaseImages,
-  opts: { version?: string; revision?: string; noCache?: boolean; onLine?: (line: string) => void } = {},
+  opts: { version?: string; revision?: string; onLine?: (line: string) => void } = {},
 ): Promise<BuiltImage> {
   const image = imageName(app, opts.version);
   const started = Date.now();
@@ -58,7 +58,6 @@ export async function buildAppImage(
     // Docker's image format: OCI images have no HEALTHCHECK (podman drops it, with a warning).
     '--format',
     'docker',
-    ...(opts.noCache ? ['--no-cache'] : []),
     '-f',
     DOCKERFILE,
     '--build-arg',
