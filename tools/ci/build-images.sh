@@ -29,14 +29,16 @@ fi
 [ -n "$apps" ] || { echo "[images] no app affected"; exit 0; }
 
 engine="${CONTAINER_ENGINE:-docker}"
-secret=()
-if [ -n "${NPM_CA_FILE:-}" ]; then secret=(--secret "id=ca,src=$NPM_CA_FILE"); fi
+extra=()
+if [ -n "${NPM_CA_FILE:-}" ]; then extra+=(--secret "id=ca,src=$NPM_CA_FILE"); fi
+# podman's default OCI format would drop the HEALTHCHECK.
+if [ "$engine" = podman ]; then extra+=(--format docker); fi
 revision=$(git rev-parse HEAD)
 for app in $apps; do
   image="llmmon/$app:$tag"
   echo "[images] building $image"
   "$engine" build -f infra/docker/node-app.Dockerfile --build-arg APP="$app" \
-    --build-arg VERSION="$tag" --build-arg REVISION="$revision" "${secret[@]}" -t "$image" .
+    --build-arg VERSION="$tag" --build-arg REVISION="$revision" "${extra[@]}" -t "$image" .
   if [ -n "$registry" ]; then
     for t in "$tag" latest; do
       "$engine" tag "$image" "$registry/llmmon-$app:$t"
