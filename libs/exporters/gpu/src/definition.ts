@@ -4,6 +4,7 @@ import { gpuCollector } from './collectors/gpus';
 import { processCollector } from './collectors/processes';
 import { gpuConfig } from './config';
 import { NVML_WORKER, runNvmlWorker } from './sources/nvml-thread';
+import { GpuRoster } from './sources/roster';
 import { selectSource } from './sources/select';
 
 /**
@@ -18,9 +19,10 @@ export const gpuExporter = defineExporter({
   build: async (config, { logger, upstreams, entry }) => {
     const source = await selectSource(config, logger, entry);
     logger.info({ source: source.name }, 'GPU source selected');
+    const roster = new GpuRoster();
     const snapshot = new BackgroundSnapshot({
       upstream: upstreams.upstream(source.name),
-      read: (signal) => source.read(signal),
+      read: async (signal) => roster.apply(await source.read(signal)),
       intervalMs: config.GPU_REFRESH_SECONDS * 1000,
       timeoutMs: config.NVIDIA_SMI_TIMEOUT_SECONDS * 1000 + 1000,
     });

@@ -17,12 +17,12 @@ const dir = mkdtempSync(join(tmpdir(), 'llmmon-nvml-'));
 const MiB = 1024 * 1024;
 const compile = (name: string, ...defines: string[]) => compileNvmlStub(dir, name, ...defines);
 let healthy: string;
-let oneLost: string;
+let sick: string;
 let noMemoryV2: string;
 
 beforeAll(() => {
   healthy = compile('healthy');
-  oneLost = compile('lost', '-DSTUB_LOST_GPU=5');
+  sick = compile('sick', '-DSTUB_LOST_GPU=5', '-DSTUB_RESET_GPU=4', '-DSTUB_UNKNOWN_GPU=2');
   noMemoryV2 = compile('pre-r510', '-DSTUB_NO_MEMORY_V2');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,8 +86,8 @@ describe('NVML source', () => {
     expect(snap.gpus[0]!.memoryReservedBytes).toBeUndefined();
   });
 
-  it('reports a GPU that fell off the bus as lost, and the other seven as usual', async () => {
-    const source = new NvmlSource(oneLost);
+  it('names each sick GPU by its state (lost, needs a reset, unreadable) and reads the others as usual', async () => {
+    const source = new NvmlSource(sick);
     const upstream = new UpstreamHealth('gpu', silentLogger()).upstream('nvml');
     const snapshot = new BackgroundSnapshot<GpuSnapshot>({
       upstream,
@@ -97,23 +97,41 @@ describe('NVML source', () => {
     });
     await snapshot.refresh();
     const f = parseExposition(await renderCollector(gpuCollector(snapshot)));
-    const lost = f.get('llmmon_gpu_lost')!.samples;
-    expect(lost.filter((s) => s.value === 1).map((s) => [s.labels['gpu'], s.labels['uuid']])).toEqual([
-      ['5', 'GPU-stub0000-0000-0000-0000-000000000005'],
+    // One-hot: seven states per GPU, exactly one of them 1. GPU 3 runs hardware-throttled and
+    // GPU 6 waits for a reset to finish a row remap (the stub's healthy values).
+    const health = f.get('llmmon_gpu_health')!.samples;
+    expect(health).toHaveLength(8 * 7);
+    expect(
+      health.filter((s) => s.value === 1).map((s) => [s.labels['gpu'], s.labels['uuid'], s.labels['state']]),
+    ).toEqual([
+      ['0', 'GPU-stub0000-0000-0000-0000-000000000000', 'ok'],
+      ['1', 'GPU-stub0000-0000-0000-0000-000000000001', 'ok'],
+      ['2', 'GPU-stub0000-0000-0000-0000-000000000002', 'unknown_error'],
+      ['3', 'GPU-stub0000-0000-0000-0000-000000000003', 'throttled_hw'],
+      ['4', 'GPU-stub0000-0000-0000-0000-000000000004', 'reset_required'],
+      ['5', 'GPU-stub0000-0000-0000-0000-000000000005', 'lost'],
+      ['6', 'GPU-stub0000-0000-0000-0000-000000000006', 'row_remap_pending'],
+      ['7', 'GPU-stub0000-0000-0000-0000-000000000007', 'ok'],
     ]);
+    // The sick GPUs' readings are absent, never 0; their processes too.
     expect(f.get('llmmon_gpu_temperature_celsius')!.samples.map((s) => s.labels['gpu'])).toEqual([
       '0',
       '1',
-      '2',
       '3',
-      '4',
       '6',
       '7',
     ]);
-    // One GPU lost is not the source failing: NVML answered.
+    expect((await source.read()).processes.map((p) => p.gpuUuid.slice(-1))).toEqual([
+      '0',
+      '1',
+      '3',
+      '6',
+      '7',
+    ]);
+    // Sick GPUs are not the source failing: NVML answered.
     expect(upstream.up).toBe(true);
     const xids = f.get('llmmon_gpu_xid_errors_total')!.samples;
-    expect(xids).toHaveLength(8); // from 0 on every GPU registered for events, the lost one too
+    expect(xids).toHaveLength(8); // from 0 on every GPU registered for events, the sick ones too
     expect(xids.find((s) => s.labels['gpu'] === '1')!.value).toBe(2);
     expect(f.get('llmmon_gpu_last_xid')!.samples.map((s) => [s.labels['gpu'], s.value])).toEqual([['1', 13]]);
     // The GPU waiting for a reset to finish a row remap is the one to page about.

@@ -196,17 +196,44 @@ const lastXid = gauge(
   "Code of the latest XID error since the exporter started (look it up in NVIDIA's XID catalog).",
   ['gpu', 'uuid'],
 );
-const lost = gauge(
-  'llmmon_gpu_lost',
-  'Whether the GPU stopped answering (fell off the bus, XID 79): 1, else 0.',
-  ['gpu', 'uuid'],
+/**
+ * One state per GPU, worst first: the first that holds is the GPU's. The driver's faults
+ * (GPU_FAULTS), then a failed row remap (service the GPU), a remap waiting for a reset, clocks
+ * held down by the hardware (slowdown, thermal, power brake), else ok.
+ */
+export const GPU_HEALTH_STATES = [
+  'lost',
+  'reset_required',
+  'unknown_error',
+  'row_remap_failed',
+  'row_remap_pending',
+  'throttled_hw',
+  'ok',
+] as const;
+export type GpuHealthState = (typeof GPU_HEALTH_STATES)[number];
+
+export function healthOf(g: GpuReading): GpuHealthState {
+  if (g.fault) return g.fault;
+  if (g.rowRemapFailed === 1) return 'row_remap_failed';
+  if (g.rowRemapPending === 1) return 'row_remap_pending';
+  const t = g.throttle;
+  if (t.hw_slowdown || t.hw_thermal_slowdown || t.hw_power_brake_slowdown) return 'throttled_hw';
+  return 'ok';
+}
+
+const health = gauge(
+  'llmmon_gpu_health',
+  "The GPU's health, one-hot over a fixed set of states (1 for its state, 0 for the others): " +
+    GPU_HEALTH_STATES.join(', ') +
+    '. Worst first; see docs/gpu-metrics.md.',
+  ['gpu', 'uuid', 'state'],
 );
 
 /** Per-GPU metrics from the latest snapshot (never waits for the source). */
 export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>): Collector {
   return {
     name: 'gpu',
-    metrics: [...GPU_METRICS.map((m) => m.def), info, throttle, count, lost, xidErrors, lastXid],
+    metrics: [...GPU_METRICS.map((m) => m.def), info, throttle, count, health, xidErrors, lastXid],
     collect(out) {
       const snap = snapshot.current.value;
       if (!snap) return;
@@ -226,7 +253,8 @@ export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>): Collect
           },
           1,
         );
-        out.add(lost, ids, g.lost ? 1 : 0);
+        const state = healthOf(g);
+        for (const s of GPU_HEALTH_STATES) out.add(health, { ...ids, state: s }, s === state ? 1 : 0);
         for (const m of GPU_METRICS) {
           const v = m.read(g);
           if (v !== undefined) out.add(m.def, ids, v);

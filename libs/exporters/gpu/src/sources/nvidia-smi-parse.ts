@@ -4,7 +4,13 @@
  * undefined, never NaN; units become base units; a malformed line is skipped, not fatal.
  */
 import { ParseError } from '@llmmon/metrics-core';
-import { THROTTLE_REASONS, type GpuReading, type ProcessReading, type ThrottleReason } from './types';
+import {
+  THROTTLE_REASONS,
+  type GpuFault,
+  type GpuReading,
+  type ProcessReading,
+  type ThrottleReason,
+} from './types';
 
 const MiB = 1024 * 1024;
 const MHz = 1e6;
@@ -76,6 +82,24 @@ export const GPU_FIELDS = [
 
 export const APP_FIELDS = ['gpu_uuid', 'pid', 'process_name', 'used_memory'] as const;
 
+/** The columns that name a GPU rather than read it. */
+const IDENTITY_FIELDS = new Set(['index', 'uuid', 'name', 'pci.bus_id', 'driver_version']);
+
+/**
+ * What nvidia-smi's cells say of a sick GPU: "[GPU is lost]" or "[GPU requires reset]" in any
+ * cell, or no reading at all with at least one "[Unknown Error]" (one unreadable field alone is
+ * common on healthy GPUs and not a fault).
+ */
+function faultOf(cells: readonly string[], fields: readonly string[]): GpuFault | undefined {
+  const readings = cells.filter((_, i) => !IDENTITY_FIELDS.has(fields[i] ?? '')).map((c) => c.trim());
+  const all = cells.map((c) => c.trim().toLowerCase());
+  if (all.includes('[gpu is lost]')) return 'lost';
+  if (all.includes('[gpu requires reset]')) return 'reset_required';
+  if (readings.every(isUnavailable) && readings.some((c) => c.toLowerCase() === '[unknown error]'))
+    return 'unknown_error';
+  return undefined;
+}
+
 /** Splits a CSV row; surplus separators (a comma inside the value) are rejoined into `wideColumn`. */
 function split(line: string, expected: number, wideColumn: number): string[] | undefined {
   const parts = line.split(', ');
@@ -100,10 +124,11 @@ export function parseQueryGpu(
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  for (const line of lines) {
+  for (const [row, line] of lines.entries()) {
     // The GPU name is the only free-text column that could hold ", ".
     const cells = split(line, fields.length, fields.indexOf('name'));
     if (!cells) continue;
+    const fault = faultOf(cells, fields);
     const get = (f: string) => {
       let i = fields.indexOf(f);
       // Drivers before 535 call the clock-event reasons "throttle reasons".
@@ -111,17 +136,24 @@ export function parseQueryGpu(
         i = fields.indexOf(f.replace('clocks_event_reasons.', 'clocks_throttle_reasons.'));
       return i >= 0 ? cells[i] : undefined;
     };
-    const index = num(get('index'));
-    const uuid = get('uuid')?.trim();
-    if (index === undefined || !uuid || isUnavailable(uuid)) continue;
+    // nvidia-smi lists GPUs by index: a sick GPU whose index cell is unreadable is its row's.
+    const index = num(get('index')) ?? (fault ? row : undefined);
+    const rawUuid = get('uuid')?.trim();
+    const uuid = rawUuid && !isUnavailable(rawUuid) ? rawUuid : fault ? `unknown-${index}` : undefined;
+    if (index === undefined || !uuid) continue;
     const driver = get('driver_version');
     if (driver && !isUnavailable(driver)) driverVersion = driver.trim();
     const pstate = get('pstate')?.trim();
+    const text = (f: string) => {
+      const v = get(f)?.trim();
+      return v && !isUnavailable(v) ? v : '';
+    };
     gpus.push({
       index,
       uuid,
-      name: get('name')?.trim() ?? '',
-      pciBusId: get('pci.bus_id')?.trim() ?? '',
+      name: text('name'),
+      pciBusId: text('pci.bus_id'),
+      fault,
       pstate: pstate && /^P\d+$/.test(pstate) ? Number(pstate.slice(1)) : undefined,
       temperatureCelsius: num(get('temperature.gpu')),
       memoryTemperatureCelsius: num(get('temperature.memory')),

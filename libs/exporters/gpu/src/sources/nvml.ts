@@ -2,11 +2,13 @@ import koffi from 'koffi';
 import { ClassifiedError } from '@llmmon/metrics-core';
 import {
   THROTTLE_REASONS,
+  type GpuFault,
   type GpuReading,
   type GpuSnapshot,
   type GpuSource,
   type ProcessReading,
   type ThrottleReason,
+  unknownThrottle,
 } from './types';
 
 /** NVML return codes we act on (nvml.h). */
@@ -14,6 +16,8 @@ const SUCCESS = 0;
 const NOT_SUPPORTED = 3;
 const INSUFFICIENT_SIZE = 7;
 const GPU_IS_LOST = 15;
+const RESET_REQUIRED = 16;
+const UNKNOWN = 999;
 const FUNCTION_NOT_FOUND = 13;
 const ARGUMENT_VERSION_MISMATCH = 25;
 /** nvmlMemory_v2: sizeof(nvmlMemory_v2_t) | 2 << 24 (nvml.h's NVML_STRUCT_VERSION). */
@@ -42,6 +46,15 @@ export class NvmlError extends ClassifiedError {
     this.name = 'NvmlError';
   }
 }
+
+/** The codes that say one GPU is sick (the others still answer); any other error fails the read. */
+const FAULTS: ReadonlyMap<number, GpuFault> = new Map([
+  [GPU_IS_LOST, 'lost'],
+  [RESET_REQUIRED, 'reset_required'],
+  [UNKNOWN, 'unknown_error'],
+]);
+const faultOf = (err: unknown): GpuFault | undefined =>
+  err instanceof NvmlError ? FAULTS.get(err.code) : undefined;
 
 type Fn = (...args: unknown[]) => number;
 type Bytes = number | bigint;
@@ -90,13 +103,15 @@ function declareNvmlTypes(): void {
 /**
  * NVML through koffi: the library is loaded and initialised once, device handles are cached,
  * and each read makes only the cheap per-device calls. A reading the GPU does not support
- * (NOT_SUPPORTED) is absent; a GPU that fell off the bus (GPU_IS_LOST) is reported as lost
- * while the others keep reporting.
+ * (NOT_SUPPORTED) is absent; a GPU that fell off the bus (GPU_IS_LOST), needs a reset
+ * (RESET_REQUIRED) or answers UNKNOWN is reported with that fault while the others keep reporting.
  */
 export class NvmlSource implements GpuSource {
   readonly name = 'nvml';
   private readonly f: Record<string, Fn> = {};
+  /** undefined: the GPU could not be opened at start; its fault is reported at every read. */
   private readonly handles: unknown[] = [];
+  private readonly openFaults = new Map<number, GpuFault>();
   /** Identity read once: it does not change, and a GPU that is lost later still has one. */
   private readonly identity: { uuid: string; name: string; pciBusId: string }[] = [];
   private readonly driverVersion: string;
@@ -170,7 +185,15 @@ export class NvmlSource implements GpuSource {
     this.check(this.f['count']!(count), 'nvmlDeviceGetCount_v2');
     for (let i = 0; i < count[0]!; i++) {
       const out = [null];
-      this.check(this.f['handle']!(i, out), 'nvmlDeviceGetHandleByIndex_v2');
+      const code = this.f['handle']!(i, out);
+      const fault = FAULTS.get(code);
+      if (fault) {
+        this.openFaults.set(i, fault);
+        this.handles.push(undefined);
+        this.identity.push({ uuid: `unknown-${i}`, name: '', pciBusId: '' });
+        continue;
+      }
+      this.check(code, 'nvmlDeviceGetHandleByIndex_v2');
       this.handles.push(out[0]);
       try {
         this.identity.push({
@@ -191,6 +214,7 @@ export class NvmlSource implements GpuSource {
     if (this.f['eventSetCreate']!(set) !== SUCCESS) return undefined;
     let registered = 0;
     for (const [index, h] of this.handles.entries()) {
+      if (h === undefined) continue;
       this.indexByAddress.set(koffi.address(h), index);
       if (this.f['registerEvents']!(h, EVENT_XID, set[0]) === SUCCESS) {
         this.xids.set(index, { count: 0 });
@@ -261,20 +285,27 @@ export class NvmlSource implements GpuSource {
     const processes: ProcessReading[] = [];
     this.drainXids();
     for (const [index, h] of this.handles.entries()) {
+      const sick = (fault: GpuFault) =>
+        gpus.push({
+          index,
+          ...this.identity[index]!,
+          fault,
+          xid: this.xidCounts(index),
+          throttle: unknownThrottle(),
+        });
+      if (h === undefined) {
+        sick(this.openFaults.get(index)!);
+        continue;
+      }
+      // The GPU's processes only once all of its readings succeeded.
+      const own: ProcessReading[] = [];
       try {
-        gpus.push(this.readDevice(index, h, processes));
+        gpus.push(this.readDevice(index, h, own));
+        processes.push(...own);
       } catch (err) {
-        if (err instanceof NvmlError && err.code === GPU_IS_LOST) {
-          gpus.push({
-            index,
-            ...this.identity[index]!,
-            lost: true,
-            xid: this.xidCounts(index),
-            throttle: noReasons(),
-          });
-          continue;
-        }
-        throw err;
+        const fault = faultOf(err);
+        if (!fault) throw err;
+        sick(fault);
       }
     }
     return {
@@ -394,11 +425,4 @@ export class NvmlSource implements GpuSource {
 function cString(buf: Buffer): string {
   const end = buf.indexOf(0);
   return buf.toString('utf8', 0, end < 0 ? buf.length : end);
-}
-
-function noReasons(): Record<ThrottleReason, boolean | undefined> {
-  return Object.fromEntries(THROTTLE_REASONS.map((r) => [r, undefined])) as Record<
-    ThrottleReason,
-    boolean | undefined
-  >;
 }

@@ -42,8 +42,8 @@ export interface GpuReading {
   readonly rowRemapFailed?: number | undefined;
   /** XID errors seen since the exporter started, and the code of the latest (NVML events only). */
   readonly xid?: { readonly count: number; readonly last?: number | undefined } | undefined;
-  /** The GPU stopped answering (fell off the bus): only its identity is known. */
-  readonly lost?: boolean;
+  /** The driver cannot read the GPU (see GPU_FAULTS): only its identity is known, if that. */
+  readonly fault?: GpuFault | undefined;
   /** Clock-event (throttle) reasons: true active, false not, undefined unknown. */
   readonly throttle: Readonly<Record<ThrottleReason, boolean | undefined>>;
 }
@@ -59,6 +59,22 @@ export const THROTTLE_REASONS = [
   'sync_boost',
 ] as const;
 export type ThrottleReason = (typeof THROTTLE_REASONS)[number];
+
+/** Every reason unknown: what a GPU that cannot be read reports. */
+export function unknownThrottle(): Record<ThrottleReason, boolean | undefined> {
+  return Object.fromEntries(THROTTLE_REASONS.map((r) => [r, undefined])) as Record<
+    ThrottleReason,
+    boolean | undefined
+  >;
+}
+
+/**
+ * Why the driver cannot read a GPU, worst first: it fell off the bus (NVML GPU_IS_LOST,
+ * nvidia-smi "[GPU is lost]", or gone from the list), it must be reset (RESET_REQUIRED,
+ * "[GPU requires reset]"), or every reading fails otherwise (UNKNOWN, "[Unknown Error]").
+ */
+export const GPU_FAULTS = ['lost', 'reset_required', 'unknown_error'] as const;
+export type GpuFault = (typeof GPU_FAULTS)[number];
 
 export interface ProcessReading {
   readonly gpuUuid: string;
