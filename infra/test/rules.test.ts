@@ -57,16 +57,18 @@ const anchors = new Set(
     ),
 );
 
-it('has the alerts of SPEC §7 and self-monitoring', () => {
+it('has the alerts of SPEC §7, GPU health and self-monitoring', () => {
   expect(alerts.map((a) => a.alert).sort()).toEqual(
     [
       'CollectorFailing',
       'ContainerRestartLoop',
       'CostBudgetExceeded',
       'DiskSpaceCritical',
+      'GpuDegraded',
       'GpuMemoryCritical',
       'GpuTemperatureCritical',
       'GpuTemperatureHigh',
+      'GpuUnhealthy',
       'HostCpuCritical',
       'HostMemoryHigh',
       'ModelErrorRateHigh',

@@ -96,6 +96,30 @@ describe('GPU exporter on the simulated 8x H200 server', () => {
     ).toBe('vllm-llama70b');
   });
 
+  it('names the GPU of gpu_failure reset_required, and keeps the other seven ok', async () => {
+    expect((await put('/api/v1/scenario', { scenario: 'gpu_failure' })).status).toBe(200);
+    // The world steps when its (manual) clock moves.
+    expect(
+      (await put('/api/v1/clock', { mode: 'manual', time: new Date(Date.now() + 60_000).toISOString() }))
+        .status,
+    ).toBe(200);
+    const state = async () => {
+      const r = await scrape(url);
+      return r.families
+        .get('llmmon_gpu_health')!
+        .samples.filter((s) => s.value === 1)
+        .map((s) => `${s.labels['gpu']}:${s.labels['state']}`);
+    };
+    let states: string[] = [];
+    for (let i = 0; i < 50 && !states.includes('5:reset_required'); i++) {
+      await new Promise((res) => setTimeout(res, 200));
+      states = await state();
+    }
+    expect(states).toContain('5:reset_required');
+    expect(states.filter((s) => s.endsWith(':ok'))).toHaveLength(7);
+    expect((await put('/api/v1/scenario', { scenario: 'normal' })).status).toBe(200);
+  });
+
   it('shows gpu_overheat at the next scrape, and Prometheus sees all 8 GPUs', async () => {
     expect((await put('/api/v1/scenario', { scenario: 'gpu_overheat' })).status).toBe(200);
     expect(

@@ -26,6 +26,7 @@ describe('scenario control API', () => {
       'degraded',
       'maintenance',
       'gpu_overheat',
+      'gpu_failure',
       'model_load_failure',
       'container_restart_loop',
       'disk_almost_full',

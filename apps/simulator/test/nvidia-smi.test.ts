@@ -57,6 +57,24 @@ describe('nvidia-smi --query-gpu', () => {
     expect(differing).toEqual([['hostname', 'gpu-node-9', '[N/A]']]);
   });
 
+  it('gpu_failure: GPU 5 answers "[GPU requires reset]" for every reading, keeps its identity, runs nothing', () => {
+    const sick = new World(42, START, {
+      scenario: 'gpu_failure',
+      settings: scenarioByName('gpu_failure')!.settings,
+    });
+    sick.advanceTo(START + 60_000);
+    const s = gpuSnapshot(sick);
+    const fields = 'index,uuid,name,pci.bus_id,temperature.gpu,utilization.gpu,memory.used,power.draw';
+    const rows = queryGpu(s, fields, { header: false, units: false }).trim().split('\n');
+    const five = rows[5]!.split(', ');
+    expect(five.slice(0, 4)).toEqual(['5', s.gpus[5]!.uuid, 'NVIDIA H200', s.gpus[5]!.pciBusId]);
+    expect(new Set(five.slice(4))).toEqual(new Set(['[GPU requires reset]']));
+    expect(rows[4]).not.toContain('[GPU requires reset]');
+    expect(queryComputeApps(s, 'gpu_uuid,pid', { header: false, units: false })).not.toContain(
+      s.gpus[5]!.uuid,
+    );
+  });
+
   it('supports noheader,nounits, [N/A] fields, GPU selection and old field names', () => {
     const out = queryGpu(
       snap,

@@ -91,6 +91,31 @@ export function upDownMappings(up = 'UP', down = 'DOWN'): dashboard.ValueMapping
   ];
 }
 
+/** A GPU's health as the panels encode it (0 ok, 1 degraded, 2 failing); see gpuHealthLevel. */
+export function gpuHealthMappings(): dashboard.ValueMapping[] {
+  return [
+    {
+      type: dashboard.MappingType.ValueToText,
+      options: {
+        '0': { text: 'OK', color: 'green' },
+        '1': { text: 'DEGRADED', color: 'orange' },
+        '2': { text: 'FAILING', color: 'red' },
+      },
+    },
+  ];
+}
+
+/**
+ * Per GPU: 2 when llmmon_gpu_health is in a state GpuUnhealthy pages for, 1 in one GpuDegraded
+ * warns of, else 0 (every state is always present, so a healthy GPU reads 0, never nothing).
+ */
+export function gpuHealthLevel(filter: string): string {
+  return (
+    `max by (gpu) (2 * llmmon_gpu_health{${filter}, state=~"lost|reset_required|unknown_error|row_remap_failed"}` +
+    ` or llmmon_gpu_health{${filter}, state=~"row_remap_pending|throttled_hw"})`
+  );
+}
+
 // ---------------------------------------------------------------- template variables
 
 /** Prometheus datasource picker; panels reference it as ${datasource}. */
@@ -452,6 +477,7 @@ export function gpuHeatmap(
     `llmmon_gpu_memory_used_bytes{${f}}`,
     `llmmon_gpu_memory_total_bytes{${f}}`,
     `llmmon_gpu_container_memory_used_bytes{${f}}`,
+    `llmmon_gpu_health{${f}} == 1`,
   ])
     panel.withTarget(promql(expr, '__auto'));
   return panel;

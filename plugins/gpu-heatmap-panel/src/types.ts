@@ -33,6 +33,8 @@ export interface GpuState {
   memoryUsed?: number;
   memoryTotal?: number;
   containers: GpuContainer[];
+  /** Its `llmmon_gpu_health` state (ok, throttled_hw, …, lost), where the data has it. */
+  health?: string;
   /** The chosen metric over the time range: [time ms, value]. */
   history: Array<[number, number]>;
 }

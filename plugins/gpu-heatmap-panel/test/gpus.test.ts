@@ -43,6 +43,17 @@ describe('gpusFromFrames', () => {
     expect(gpus[0]!.history).toEqual([[expect.any(Number), 71]]);
   });
 
+  it("takes the GPU's health from the state at 1, by metric name or refId H", () => {
+    const h = (state: string, v: number) =>
+      series('X', { __name__: 'llmmon_gpu_health', gpu: '0', state }, [v]);
+    expect(gpusFromFrames([h('ok', 0), h('lost', 1), h('throttled_hw', 0)], 'utilization')[0]!.health).toBe(
+      'lost',
+    );
+    expect(gpusFromFrames([series('H', { gpu: '1', state: 'ok' }, [1])], 'utilization')[0]!.health).toBe(
+      'ok',
+    );
+  });
+
   it('leaves a missing series undefined instead of inventing zero', () => {
     const [g] = gpusFromFrames([util('3', [0.3])], 'temperature');
     expect(g!.temperature).toBeUndefined();

@@ -119,6 +119,26 @@ it('shows "no data" for a GPU whose series is all NaN, and no bar without memory
   expect(screen.queryAllByRole('meter')).toHaveLength(0);
 });
 
+it('shows a failing GPU as failed (red, its state), never as idle; a degraded one keeps its colour', () => {
+  // As the dashboard queries it: `llmmon_gpu_health == 1` (refId H) drops the metric name.
+  const health = (gpu: string, state: string) => series('H', { gpu, uuid: `GPU-${gpu}`, state }, [1]);
+  const frames = gpuFrames(8).filter(
+    (f) => !(f.fields[1]!.labels?.['gpu'] === '3' && f.refId !== 'G' && f.refId !== 'F'),
+  );
+  renderPanel([...frames, health('3', 'reset_required'), health('5', 'throttled_hw'), health('0', 'ok')]);
+  const failed = screen.getByTestId('gpu-cell-3');
+  expect(failed.textContent).toContain('FAILED');
+  expect(failed.textContent).toContain('reset required');
+  expect(failed.textContent).not.toContain('idle');
+  expect(failed.getAttribute('data-health')).toBe('reset_required');
+  expect(failed.getAttribute('aria-label')).toBe('GPU 3: failed, reset required');
+  expect(normalize(failed.style.background)).toBe(normalize(theme.visualization.getColorByName('red')));
+  const degraded = screen.getByTestId('gpu-cell-5');
+  expect(degraded.textContent).not.toContain('FAILED');
+  expect(degraded.getAttribute('aria-label')).toMatch(/, throttled hw$/);
+  expect(screen.getByTestId('gpu-cell-0').getAttribute('aria-label')).not.toMatch(/ok$/);
+});
+
 it('shows a tooltip with every reading on hover and on keyboard focus', () => {
   renderPanel(gpuFrames(8), { link: '' });
   expect(screen.queryByRole('tooltip')).toBeNull();

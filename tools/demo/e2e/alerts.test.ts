@@ -227,6 +227,18 @@ describe('the demo stack, 60x faster', () => {
     );
   });
 
+  it('gpu_failure: GpuUnhealthy pages for GPU 5 with its state, and for no other GPU', async () => {
+    expect((await demo.control('/api/v1/scenario', { scenario: 'gpu_failure' })).status).toBe(200);
+    const list = await until(
+      demo,
+      'GpuUnhealthy firing on GPU 5',
+      firing('GpuUnhealthy', { severity: 'critical', gpu: '5', state: 'reset_required', job: 'gpu' }),
+    );
+    expect(list.filter((a) => a.labels['alertname'] === 'GpuUnhealthy').map((a) => a.labels['gpu'])).toEqual([
+      '5',
+    ]);
+  });
+
   // The scenario → alert part of every test plan (tests/e2e/plans) that names alerts.
   it.each(plans().filter(([, p]) => p.alerts.length > 0))('plan %s: its alerts fire', async (_file, plan) => {
     const body = plan.settings

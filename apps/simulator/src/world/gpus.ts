@@ -20,6 +20,7 @@ export function initialGpus(uptimeSeconds: number): GpuState[] {
     memClockMHz: GPU.memClockMHz,
     pstate: 'P8',
     thermalSlowdown: false,
+    resetRequired: false,
     processes: [],
   }));
 }
@@ -28,6 +29,7 @@ export function stepGpus(world: World, dt: number, t: number, load: number): voi
   const s = world.settings;
   const seed = world.seed;
   const overheating = new Set(world.faults.overheatingGpus ?? []);
+  const needReset = new Set(world.faults.resetRequiredGpus ?? []);
   for (const g of world.gpus) {
     // One model per GPU group in the standard layout; several small ones share in the dense one.
     const models = world.models.filter((m) => m.spec.gpus.includes(g.spec.index));
@@ -66,7 +68,8 @@ export function stepGpus(world: World, dt: number, t: number, load: number): voi
       GPU.idlePowerW + dynamic * (1 + 0.02 * smoothNoise(seed, key + 2, t, 5)),
     );
     g.energyJ += g.powerW * dt;
-    g.processes = models.flatMap((m) => gpuProcess(world, g, m));
+    g.resetRequired = needReset.has(g.spec.index);
+    g.processes = g.resetRequired ? [] : models.flatMap((m) => gpuProcess(world, g, m));
   }
 }
 

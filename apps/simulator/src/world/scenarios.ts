@@ -21,6 +21,8 @@ export interface Settings {
 export interface Faults {
   /** GPU indexes running hot (cooling failure): their temperature heads for ~95 °C. */
   readonly overheatingGpus?: readonly number[];
+  /** GPU indexes that need a reset: the driver answers "[GPU requires reset]" for their readings. */
+  readonly resetRequiredGpus?: readonly number[];
   /** vLLM containers whose model fails to load: /health 503, no traffic, GPU memory freed. */
   readonly failedModels?: readonly string[];
   /** Containers stopped (maintenance). */
@@ -79,6 +81,13 @@ export const SCENARIOS: readonly Scenario[] = [
     description: 'Cooling failure on GPU 3: it heads for ~95 °C and throttles.',
     settings: base,
     faults: { overheatingGpus: [3] },
+  },
+  {
+    name: 'gpu_failure',
+    description:
+      'GPU 5 needs a reset (as after a double-bit ECC error): nvidia-smi prints "[GPU requires reset]" for its readings and lists no process on it.',
+    settings: base,
+    faults: { resetRequiredGpus: [5] },
   },
   {
     name: 'model_load_failure',

@@ -29,6 +29,8 @@ export interface GpuState {
   memClockMHz: number;
   pstate: 'P0' | 'P8';
   thermalSlowdown: boolean;
+  /** The driver cannot read it until it is reset (the gpu_failure scenario). */
+  resetRequired: boolean;
   processes: GpuProcess[];
 }
 

@@ -18,7 +18,7 @@ import {
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { UnusableData } from '@llmmon/panel-common';
 import type { GpuHeatmapOptions, GpuMetric, GpuState } from '../types';
-import { gpuLink, gpusFromFrames, gridShape, metricValue } from '../utils/gpus';
+import { gpuLink, gpusFromFrames, gridShape, isFailing, metricValue } from '../utils/gpus';
 
 /** Each metric's unit and thresholds when the field config leaves them at Grafana's defaults. */
 export const METRIC_DEFAULTS: Record<GpuMetric, { label: string; unit: string; steps: Threshold[] }> = {
@@ -99,17 +99,22 @@ export function GpuHeatmapPanel({
       data-testid="gpu-grid"
     >
       {gpus.map((g) => {
-        const value = metricValue(g, options.metric);
+        // A failing GPU is out of service: red, its state in place of a reading, never "idle".
+        const failing = isFailing(g);
+        const value = failing ? undefined : metricValue(g, options.metric);
+        const background = failing ? theme.visualization.getColorByName('red') : colorOf(value);
         const link = gpuLink(options.link, g);
         const label = describe(g, display.label, display.unit, value);
         const content = (
           <>
             <div className={styles.head}>
               <span className={styles.index}>GPU {g.index}</span>
-              <span className={styles.value}>{show(display.unit, value)}</span>
+              <span className={styles.value}>{failing ? 'FAILED' : show(display.unit, value)}</span>
             </div>
             <MemoryBar g={g} />
-            <div className={styles.containers}>{g.containers.map((c) => c.name).join(', ') || 'idle'}</div>
+            <div className={styles.containers}>
+              {failing ? stateText(g.health!) : g.containers.map((c) => c.name).join(', ') || 'idle'}
+            </div>
             {hovered === g.index && <Tooltip g={g} />}
           </>
         );
@@ -117,12 +122,9 @@ export function GpuHeatmapPanel({
           'aria-label': label,
           'data-testid': `gpu-cell-${g.index}`,
           'data-value': value ?? '',
+          'data-health': g.health ?? '',
           className: cx(styles.cell, link && styles.link),
-          style: {
-            background: colorOf(value),
-            height: cellHeight,
-            color: theme.colors.getContrastText(colorOf(value)),
-          },
+          style: { background, height: cellHeight, color: theme.colors.getContrastText(background) },
           onMouseEnter: () => setHovered(g.index),
           onMouseLeave: () => setHovered(undefined),
           onFocus: () => setHovered(g.index),
@@ -142,7 +144,10 @@ export function GpuHeatmapPanel({
   );
 }
 
+const stateText = (state: string) => state.replaceAll('_', ' ');
+
 function describe(g: GpuState, label: string, unit: string, value: number | undefined): string {
+  if (isFailing(g)) return `GPU ${g.index}: failed, ${stateText(g.health!)}`;
   const memory =
     g.memoryUsed !== undefined && g.memoryTotal !== undefined
       ? `, memory ${formattedValueToString(bytes(g.memoryUsed, 0))} of ${formattedValueToString(bytes(g.memoryTotal, 0))}`
@@ -150,7 +155,8 @@ function describe(g: GpuState, label: string, unit: string, value: number | unde
   const containers = g.containers.length
     ? `, containers ${g.containers.map((c) => c.name).join(', ')}`
     : ', no containers';
-  return `GPU ${g.index}: ${label} ${show(unit, value)}${memory}${containers}`;
+  const health = g.health && g.health !== 'ok' ? `, ${stateText(g.health)}` : '';
+  return `GPU ${g.index}: ${label} ${show(unit, value)}${memory}${containers}${health}`;
 }
 
 function MemoryBar({ g }: { g: GpuState }) {
@@ -183,6 +189,7 @@ function Tooltip({ g }: { g: GpuState }) {
     ],
     ['temperature', show('celsius', g.temperature)],
     ['power', show('watt', g.power)],
+    ...(g.health ? [['health', stateText(g.health)] as [string, string]] : []),
   ];
   return (
     <div className={styles.tooltip} role="tooltip" data-testid="gpu-tooltip">

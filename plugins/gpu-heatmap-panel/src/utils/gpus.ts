@@ -3,7 +3,8 @@
  * builds it: one frame per series, a time field and a number field carrying the series'
  * labels. Which reading a series is comes from its metric name (`__name__`, present for the
  * exporter's own series) or else from its query's refId (A utilization, B memory share,
- * C temperature, D power, E memory used, F memory total, G GPU memory per container).
+ * C temperature, D power, E memory used, F memory total, G GPU memory per container, H the health
+ * state: `llmmon_gpu_health == 1`, whose comparison drops the name).
  */
 import { FieldType, type DataFrame, type Field } from '@grafana/data';
 import type { GpuContainer, GpuMetric, GpuState } from '../types';
@@ -16,6 +17,7 @@ type Role =
   | 'memoryUsed'
   | 'memoryTotal'
   | 'containers'
+  | 'health'
   | 'info';
 
 const BY_NAME: Record<string, Role> = {
@@ -27,6 +29,7 @@ const BY_NAME: Record<string, Role> = {
   llmmon_gpu_memory_total_bytes: 'memoryTotal',
   llmmon_gpu_container_memory_used_bytes: 'containers',
   llmmon_gpu_info: 'info',
+  llmmon_gpu_health: 'health',
 };
 
 const BY_REF_ID: Record<string, Role> = {
@@ -37,7 +40,12 @@ const BY_REF_ID: Record<string, Role> = {
   E: 'memoryUsed',
   F: 'memoryTotal',
   G: 'containers',
+  H: 'health',
 };
+
+/** The states GpuUnhealthy pages for: the GPU is out of service, whatever its last readings. */
+const FAILING = new Set(['lost', 'reset_required', 'unknown_error', 'row_remap_failed']);
+export const isFailing = (g: GpuState) => g.health !== undefined && FAILING.has(g.health);
 
 /** The reading a metric option colours by. */
 export const METRIC_ROLE: Record<GpuMetric, 'utilization' | 'memoryRatio' | 'temperature' | 'power'> = {
@@ -86,6 +94,11 @@ export function gpusFromFrames(series: readonly DataFrame[], metric: GpuMetric):
       const value = lastValue(field);
       if (role === 'info') {
         g.name = field.labels?.['name'] ?? g.name;
+        continue;
+      }
+      if (role === 'health') {
+        const state = field.labels?.['state'];
+        if (state && value === 1) g.health = state;
         continue;
       }
       if (role === 'containers') {

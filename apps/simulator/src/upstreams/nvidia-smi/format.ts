@@ -24,6 +24,19 @@ const FIELDS = new Map(QUERY_GPU_FIELDS.map(([field, header, sample]) => [field,
 
 const active = (on: boolean) => (on ? 'Active' : 'Not Active');
 
+/** What a GPU that needs a reset still answers: what the driver knew of it before. */
+const IDENTITY = new Set([
+  'timestamp',
+  'driver_version',
+  'count',
+  'index',
+  'name',
+  'uuid',
+  'serial',
+  'hostname',
+]);
+const knownOfSickGpu = (field: string) => IDENTITY.has(field) || field.startsWith('pci.');
+
 /** nvidia-smi's timestamp format: 2026/07/03 22:11:09.763 (local time). */
 export function timestamp(ms: number): string {
   const d = new Date(ms);
@@ -126,7 +139,11 @@ export function queryGpu(
   for (const g of snap.gpus) {
     if (only && !only.includes(g.index)) continue;
     const cells = fields.map((f) => {
-      const v = value(canonical(f), g, snap) ?? FIELDS.get(canonical(f))!.sample;
+      const field = canonical(f);
+      const v =
+        g.resetRequired && !knownOfSickGpu(field)
+          ? '[GPU requires reset]'
+          : (value(field, g, snap) ?? FIELDS.get(field)!.sample);
       return format.units ? v : stripUnit(v);
     });
     rows.push(cells.join(', '));

@@ -28,6 +28,8 @@ export interface GpuSnapshot {
     readonly memClockMHz: number;
     readonly maxSmClockMHz: number;
     readonly thermalSlowdown: boolean;
+    /** Every reading answers "[GPU requires reset]"; only its identity is printed. */
+    readonly resetRequired: boolean;
     readonly idle: boolean;
     readonly processes: readonly { pid: number; name: string; usedMiB: number }[];
   }[];
@@ -58,6 +60,7 @@ export function gpuSnapshot(world: World): GpuSnapshot {
       memClockMHz: g.memClockMHz,
       maxSmClockMHz: GPU.maxSmClockMHz,
       thermalSlowdown: g.thermalSlowdown,
+      resetRequired: g.resetRequired,
       idle: g.utilization < 0.01,
       processes: g.processes.map((p) => ({ pid: p.pid, name: p.name, usedMiB: p.usedMiB })),
     })),

@@ -4,6 +4,8 @@ import {
   drillDown,
   drillDownFromRow,
   FILTERS,
+  gpuHealthLevel,
+  gpuHealthMappings,
   gpuHeatmap,
   linkTo,
   promql,
@@ -111,6 +113,16 @@ export const gpuUsage: DashboardSpec = {
       dataLinks: [drillDown(UIDS.dockerContainers, 'Container details', 'container', 'container')],
     }),
     statPanel({
+      title: 'GPU health',
+      description:
+        'Per GPU: FAILING (lost, needs a reset, unreadable, failed row remap: GpuUnhealthy pages), DEGRADED (row remap waiting for a reset, hardware throttling), OK. The table below names the state.',
+      unit: UNIT.state,
+      mappings: gpuHealthMappings(),
+      background: true,
+      w: 12,
+      queries: [promql(gpuHealthLevel(FILTERS.gpu), 'GPU {{gpu}}', { instant: true })],
+    }),
+    statPanel({
       title: 'Throttle reasons active',
       description: 'Active clock-throttle reasons per GPU (thermal, power cap, …); 0 is good.',
       unit: UNIT.count,
@@ -160,6 +172,15 @@ export const gpuUsage: DashboardSpec = {
         }),
       ],
       rename: { 'Value #A': 'ECC uncorrected', 'Value #B': 'row remap pending' },
+    }),
+    tablePanel({
+      title: 'GPU states',
+      description:
+        'The health state of each selected GPU (llmmon_gpu_health): ok, throttled_hw, row_remap_pending, row_remap_failed, unknown_error, reset_required, lost. See the GpuUnhealthy runbook.',
+      unit: UNIT.state,
+      queries: [promql(`llmmon_gpu_health{${FILTERS.gpu}} == 1`, '', { instant: true, table: true })],
+      hide: ['Value'],
+      sortBy: 'gpu',
     }),
   ],
 };
