@@ -41,14 +41,24 @@ describe('simulated LiteLLM proxy', () => {
     s.cleanup();
   });
 
+  it('answers /metrics only with the master key, as LiteLLM 1.85 and later do by default', async () => {
+    const bare = await fetch(`${url}/metrics`);
+    expect(bare.status).toBe(401);
+    expect(await bare.json()).toMatch(/^Unauthorized access to metrics endpoint/);
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer sk-wrong' } })).status).toBe(
+      401,
+    );
+    expect((await fetch(`${url}/metrics`, { headers: auth })).status).toBe(200);
+  });
+
   it('serves /metrics with the families, types and label keys of the fixture', async () => {
-    const ours = contract(parseExposition(await (await fetch(`${url}/metrics`)).text()));
+    const ours = contract(parseExposition(await (await fetch(`${url}/metrics`, { headers: auth })).text()));
     const real = contract(parseExposition(fixture('litellm-metrics.txt')));
     expect(ours).toEqual(real);
   });
 
   it('counts in /metrics exactly what the world routed, per model group', async () => {
-    const f = parseExposition(await (await fetch(`${url}/metrics`)).text());
+    const f = parseExposition(await (await fetch(`${url}/metrics`, { headers: auth })).text());
     const sum = (name: string, model: string, key = 'requested_model') =>
       f
         .get(name)!
@@ -96,7 +106,7 @@ describe('simulated LiteLLM proxy', () => {
     };
     expect(health.unhealthy_count).toBe(1);
     expect(health.unhealthy_endpoints[0]!.api_base).toBe('http://vllm-qwen72b:8000/v1');
-    const f = parseExposition(await (await fetch(`${url}/metrics`)).text());
+    const f = parseExposition(await (await fetch(`${url}/metrics`, { headers: auth })).text());
     const state = f
       .get('litellm_deployment_state')!
       .samples.find((x) => x.labels['litellm_model_name'] === 'Qwen/Qwen2.5-72B-Instruct');

@@ -39,8 +39,9 @@ export function modelInfo(w: World, apiBaseKey?: string) {
 }
 
 /**
- * The LiteLLM proxy's admin surface: /model/info and /health need the master key (Bearer),
- * /health/readiness, /health/liveliness and /metrics do not, as on the real proxy.
+ * The LiteLLM proxy's admin surface: /model/info, /health and /metrics need the master key
+ * (Bearer; /metrics as since LiteLLM 1.85, where `require_auth_for_metrics_endpoint` became the
+ * default), /health/readiness and /health/liveliness do not, as on the real proxy.
  */
 export class LitellmServer {
   private server: Server | undefined;
@@ -95,6 +96,13 @@ export class LitellmServer {
     }
     if (path === '/metrics' && !this.metricsEnabled) return json(res, 404, { detail: 'Not Found' });
     if (path === '/metrics') {
+      // The proxy's metrics middleware answers a JSON string, not its usual error object.
+      if (!this.authorized(req))
+        return json(
+          res,
+          401,
+          'Unauthorized access to metrics endpoint: Authentication Error, No api key passed in.',
+        );
       let text = renderLitellmMetrics(w);
       // The api_base labels carry the key too when one is configured, as the real proxy's would.
       if (this.apiBaseKey)
