@@ -332,6 +332,7 @@ describe('the dashboards against the demo stack', () => {
     'degraded',
     'maintenance',
     'gpu_overheat',
+    'gpu_failure',
     'model_load_failure',
     'container_restart_loop',
     'disk_almost_full',
