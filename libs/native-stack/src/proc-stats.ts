@@ -6,7 +6,7 @@ export interface ProcessStats {
   readonly rssBytes: number;
 }
 
-const CLK_TCK = 100; // USER_HZ on Linux
+export const CLK_TCK = 100; // USER_HZ on Linux
 const PAGE_SIZE = 4096;
 
 /** CPU time and RSS of a process from /proc/<pid>/stat (what the benchmark compares). */
