@@ -18,18 +18,27 @@ import { build } from 'esbuild';
 // ~15,000 samples for ten instances) keeps them all alive until the scrape is rendered; with a
 // 2 MB young generation they are copied out of it and collected again in the old one (a third
 // of its CPU went to GC). Such an app passes `--semi-space=<MB>`.
-// The agent runs six exporters in one heap: their young generations and live sets add up, so
-// it passes both (`--old-space=<MB>`).
+// The agent runs six exporters in one heap: its young generation is the larger one. V8's
+// parallel GC helpers then cost it more CPU than they save in pauses (measured with
+// tools/bench/stack.ts: its main thread ~8% below the six processes', its other threads ~17%
+// above), so it passes `--single-threaded-gc`: a few ms more per pause, nothing a scrape sees.
 const [entry, outfile, ...options] = process.argv.slice(2);
 const option = (name, fallback) =>
   options.map((o) => new RegExp(`^--${name}=(\\d+)$`).exec(o)?.[1]).find(Boolean) ?? fallback;
 const semiSpace = option('semi-space', '2');
 const oldSpace = option('old-space', '128');
-if (!entry || !outfile || options.some((o) => !/^--(semi|old)-space=\d+$/.test(o))) {
-  console.error('usage: esbuild-app.mjs <entry.ts> <outfile.js> [--semi-space=<MB>] [--old-space=<MB>]');
+const singleThreadedGc = options.includes('--single-threaded-gc');
+if (!entry || !outfile || options.some((o) => !/^--((semi|old)-space=\d+|single-threaded-gc)$/.test(o))) {
+  console.error(
+    'usage: esbuild-app.mjs <entry.ts> <outfile.js> [--semi-space=<MB>] [--old-space=<MB>] [--single-threaded-gc]',
+  );
   process.exit(2);
 }
-const NODE_FLAGS = [`--max-semi-space-size=${semiSpace}`, `--max-old-space-size=${oldSpace}`];
+const NODE_FLAGS = [
+  ...(singleThreadedGc ? ['--single-threaded-gc'] : []),
+  `--max-semi-space-size=${semiSpace}`,
+  `--max-old-space-size=${oldSpace}`,
+];
 
 const result = await build({
   entryPoints: [entry],
