@@ -111,8 +111,8 @@ async function main() {
     };
     const checks = [
       [
-        `CPU per scrape ${round(summary.cpu_ratio)}x node_exporter (target <= 1.5x)`,
-        summary.cpu_ratio <= 1.5,
+        `CPU per scrape ${round(summary.cpu_ratio)}x node_exporter (target <= 1.0x)`,
+        summary.cpu_ratio <= 1.0,
       ],
       [
         `p99 with 8 concurrent clients ${round(us['conc8_p99_ms']!)} ms (target < 50 ms)`,
