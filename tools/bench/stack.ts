@@ -13,19 +13,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
-import { CLK_TCK, processStats } from '@llmmon/native-stack';
+import { processStats } from '@llmmon/native-stack';
 import { TOPOLOGY } from '@llmmon/topology';
 import { startDemo, type RunningDemo } from '../demo/run-demo';
 
 const SECONDS = Number(process.env['BENCH_STACK_SECONDS'] ?? 600);
 const SCRAPE_INTERVAL = process.env['BENCH_SCRAPE_INTERVAL'] ?? '30s';
 
-/** CPU milliseconds of a process's main thread (its task whose id is the pid). */
-function mainThreadCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
-}
 const OTHERS = ['simulator', 'prometheus'] as const;
 
 /** Every process below `root` (the demo runner), by pid: its command line. */
@@ -77,7 +71,6 @@ interface Stack {
 async function measure(stacks: readonly Stack[]): Promise<Row[][]> {
   const all = stacks.flatMap((s) => Object.entries(s.pids));
   const before = new Map(all.map(([, pid]) => [pid, processStats(pid)]));
-  const mainBefore = new Map(all.map(([, pid]) => [pid, mainThreadCpuMs(pid)]));
   const peakRss = new Map<number, number>();
   const started = Date.now();
   while (Date.now() - started < SECONDS * 1000) {
@@ -91,13 +84,17 @@ async function measure(stacks: readonly Stack[]): Promise<Row[][]> {
   process.stdout.write('\n');
   const elapsedMs = Date.now() - started;
   const cores = availableParallelism();
+  const share = (ms: number) => (100 * ms) / elapsedMs / cores;
   return stacks.map((s) =>
-    Object.entries(s.pids).map(([app, pid]) => ({
-      app,
-      cpuPercentOfMachine: (100 * (processStats(pid).cpuMs - before.get(pid)!.cpuMs)) / elapsedMs / cores,
-      mainThreadPercentOfMachine: (100 * (mainThreadCpuMs(pid) - mainBefore.get(pid)!)) / elapsedMs / cores,
-      peakRssMB: peakRss.get(pid)! / 2 ** 20,
-    })),
+    Object.entries(s.pids).map(([app, pid]) => {
+      const [now, was] = [processStats(pid), before.get(pid)!];
+      return {
+        app,
+        cpuPercentOfMachine: share(now.cpuMs - was.cpuMs),
+        mainThreadPercentOfMachine: share(now.mainThreadCpuMs - was.mainThreadCpuMs),
+        peakRssMB: peakRss.get(pid)! / 2 ** 20,
+      };
+    }),
   );
 }
 

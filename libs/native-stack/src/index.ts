@@ -15,7 +15,7 @@ export {
   type PromVectorSample,
 } from './prometheus';
 export { startNodeExporter, type NodeExporterOptions } from './node-exporter';
-export { CLK_TCK, processStats, type ProcessStats } from './proc-stats';
+export { processStats, type ProcessStats } from './proc-stats';
 export {
   simulatorUpstreams,
   startSimulator,

@@ -3,19 +3,28 @@ import { readFileSync } from 'node:fs';
 export interface ProcessStats {
   /** User + system CPU time, in milliseconds. */
   readonly cpuMs: number;
+  /** The part of cpuMs spent on the main thread (the rest: GC and compiler helpers, libuv's pool). */
+  readonly mainThreadCpuMs: number;
   readonly rssBytes: number;
 }
 
-export const CLK_TCK = 100; // USER_HZ on Linux
+const CLK_TCK = 100; // USER_HZ on Linux
 const PAGE_SIZE = 4096;
 
-/** CPU time and RSS of a process from /proc/<pid>/stat (what the benchmark compares). */
+/** The fields of a /proc …/stat file after the parenthesised command name (which may hold spaces). */
+function statFields(path: string): string[] {
+  const stat = readFileSync(path, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+const cpuMsOf = (fields: string[]) => ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+
+/** CPU time and RSS of a process from /proc/<pid>/stat (what the benchmarks compare). */
 export function processStats(pid: number): ProcessStats {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name, which may itself contain spaces.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  const rssPages = Number(fields[21]);
-  return { cpuMs: ((utime + stime) * 1000) / CLK_TCK, rssBytes: rssPages * PAGE_SIZE };
+  const fields = statFields(`/proc/${pid}/stat`);
+  return {
+    cpuMs: cpuMsOf(fields),
+    // The main thread is the task whose id is the pid.
+    mainThreadCpuMs: cpuMsOf(statFields(`/proc/${pid}/task/${pid}/stat`)),
+    rssBytes: Number(fields[21]) * PAGE_SIZE,
+  };
 }
