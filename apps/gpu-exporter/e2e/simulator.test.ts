@@ -96,13 +96,15 @@ describe('GPU exporter on the simulated 8x H200 server', () => {
     ).toBe('vllm-llama70b');
   });
 
+  /** Switches the scenario and moves the (manual) clock ahead: the world steps when it moves. */
+  async function switchTo(scenario: string, aheadMs: number): Promise<void> {
+    expect((await put('/api/v1/scenario', { scenario })).status).toBe(200);
+    const time = new Date(Date.now() + aheadMs).toISOString();
+    expect((await put('/api/v1/clock', { mode: 'manual', time })).status).toBe(200);
+  }
+
   it('names the GPU of gpu_failure reset_required, and keeps the other seven ok', async () => {
-    expect((await put('/api/v1/scenario', { scenario: 'gpu_failure' })).status).toBe(200);
-    // The world steps when its (manual) clock moves.
-    expect(
-      (await put('/api/v1/clock', { mode: 'manual', time: new Date(Date.now() + 60_000).toISOString() }))
-        .status,
-    ).toBe(200);
+    await switchTo('gpu_failure', 60_000);
     const state = async () => {
       const r = await scrape(url);
       return r.families
@@ -121,11 +123,7 @@ describe('GPU exporter on the simulated 8x H200 server', () => {
   });
 
   it('shows gpu_overheat at the next scrape, and Prometheus sees all 8 GPUs', async () => {
-    expect((await put('/api/v1/scenario', { scenario: 'gpu_overheat' })).status).toBe(200);
-    expect(
-      (await put('/api/v1/clock', { mode: 'manual', time: new Date(Date.now() + 120_000).toISOString() }))
-        .status,
-    ).toBe(200);
+    await switchTo('gpu_overheat', 120_000);
     let hot: number | undefined;
     for (let i = 0; i < 30 && !(hot! > 85); i++) {
       await new Promise((res) => setTimeout(res, 200));
