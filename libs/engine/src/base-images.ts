@@ -129,6 +129,28 @@ function addNode(root: string, withNpm: boolean): void {
 }
 
 /**
+ * A Prometheus-project server as its official image lays it out: `/bin/<name>` as entrypoint,
+ * its config in `/etc/<name>`, its data in `/<name>` owned by `nobody`, who runs it.
+ */
+async function importOfficialLayout(
+  engine: Engine,
+  root: string,
+  tag: string,
+  o: { readonly name: string; readonly bin: string; readonly port: number; readonly cmd: string },
+): Promise<void> {
+  cpSync(o.bin, join(root, `bin/${o.name}`));
+  for (const d of [`etc/${o.name}`, o.name]) mkdirSync(join(root, d), { recursive: true });
+  execFileSync('chown', ['65534:65534', join(root, o.name)]);
+  await importRoot(engine, root, tag, [
+    'USER nobody',
+    `WORKDIR /${o.name}`,
+    `EXPOSE ${o.port}`,
+    `ENTRYPOINT ["/bin/${o.name}"]`,
+    `CMD [${o.cmd}]`,
+  ]);
+}
+
+/**
  * Makes (or finds) the Node base images and the stand-ins for Prometheus, Alertmanager and
  * busybox, under the names compose uses. Long: say so.
  */
@@ -174,33 +196,25 @@ export async function ensureBaseImages(engine: Engine, standIns: StandInNames): 
       }
       if (missing.includes(prometheus)) {
         const root = variant('prometheus');
-        cpSync(prometheusBin, join(root, 'bin/prometheus'));
         cpSync('/usr/bin/promtool', join(root, 'bin/promtool'));
-        for (const d of ['etc/prometheus', 'prometheus']) mkdirSync(join(root, d), { recursive: true });
-        execFileSync('chown', ['65534:65534', join(root, 'prometheus')]);
-        await importRoot(engine, root, prometheus, [
-          'USER nobody',
-          'WORKDIR /prometheus',
-          'EXPOSE 9090',
-          'ENTRYPOINT ["/bin/prometheus"]',
-          'CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]',
-        ]);
+        await importOfficialLayout(engine, root, prometheus, {
+          name: 'prometheus',
+          bin: prometheusBin,
+          port: 9090,
+          cmd: '"--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"',
+        });
       }
       if (missing.includes(alertmanager)) {
         const root = variant('alertmanager');
-        cpSync(alertmanagerBin, join(root, 'bin/alertmanager'));
         // Debian's build reads its notification templates from here.
         cpSync(ALERTMANAGER_TEMPLATES, join(root, ALERTMANAGER_TEMPLATES.slice(1)), { recursive: true });
         if (existsSync('/usr/bin/amtool')) cpSync('/usr/bin/amtool', join(root, 'bin/amtool'));
-        for (const d of ['etc/alertmanager', 'alertmanager']) mkdirSync(join(root, d), { recursive: true });
-        execFileSync('chown', ['65534:65534', join(root, 'alertmanager')]);
-        await importRoot(engine, root, alertmanager, [
-          'USER nobody',
-          'WORKDIR /alertmanager',
-          'EXPOSE 9093',
-          'ENTRYPOINT ["/bin/alertmanager"]',
-          'CMD ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"]',
-        ]);
+        await importOfficialLayout(engine, root, alertmanager, {
+          name: 'alertmanager',
+          bin: alertmanagerBin,
+          port: 9093,
+          cmd: '"--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"',
+        });
       }
     } finally {
       rmSync(work, { recursive: true, force: true });
