@@ -233,17 +233,25 @@ describe('formats', () => {
   });
 });
 
-describe('routes', () => {
-  it('reports health at once and readiness after the first collection and upstream checks', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let upstreamOk = false;
-    const source: Source = {
+/** A source that is not ready until upstreamUp() says its upstream answers. */
+function upstreamSource(): { source: Source; upstreamUp: () => void } {
+  let upstreamOk = false;
+  return {
+    source: {
       name: 'x',
       start: () => undefined,
       stop: () => undefined,
       ready: () => ({ ready: upstreamOk, detail: 'upstream x unreachable' }),
-    };
+    },
+    upstreamUp: () => (upstreamOk = true),
+  };
+}
+
+describe('routes', () => {
+  it('reports health at once and readiness after the first collection and upstream checks', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { source, upstreamUp } = upstreamSource();
     const t = await startTestExporter({
       collectors: [{ name: 'gated', metrics: [], collect: () => gate }],
       sources: [source],
@@ -257,7 +265,7 @@ describe('routes', () => {
       const notUp = await scrape(t.url, { path: '/ready' });
       expect(notUp.status).toBe(503);
       expect(notUp.json).toEqual({ status: 'not_ready', detail: 'upstream x unreachable' });
-      upstreamOk = true;
+      upstreamUp();
       expect((await scrape(t.url, { path: '/ready' })).status).toBe(200);
     } finally {
       await t.stop();
@@ -265,13 +273,7 @@ describe('routes', () => {
   });
 
   it('`main.js healthcheck` (the image HEALTHCHECK) exits 0 only while its own /ready says ready', async () => {
-    let upstreamOk = false;
-    const source: Source = {
-      name: 'x',
-      start: () => undefined,
-      stop: () => undefined,
-      ready: () => ({ ready: upstreamOk, detail: 'upstream x unreachable' }),
-    };
+    const { source, upstreamUp } = upstreamSource();
     const t = await startTestExporter({ collectors: [], sources: [source] });
     const env = { PORT: new URL(t.url).port, HOST: '0.0.0.0' };
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
@@ -281,7 +283,7 @@ describe('routes', () => {
       expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(
         /not ready: .*\/ready answered 503 .*upstream x unreachable/,
       );
-      upstreamOk = true;
+      upstreamUp();
       expect(await healthcheck(1, env)).toBe(0);
     } finally {
       await t.stop();
