@@ -14,7 +14,7 @@ import * as grafanaUi from '@grafana/ui';
 import * as grafanaRuntime from '@grafana/runtime';
 import * as emotionCss from '@emotion/css';
 
-const SHARED: string[] = JSON.parse(readFileSync(join(__dirname, '../shared-modules.json'), 'utf8'));
+const SHARED: string[] = JSON.parse(readFileSync(join(__dirname, '..', 'shared-modules.json'), 'utf8'));
 const SCHEMA = JSON.parse(readFileSync(join(__dirname, 'plugin-json.schema.json'), 'utf8'));
 const REAL: Record<string, unknown> = {
   react: React,
