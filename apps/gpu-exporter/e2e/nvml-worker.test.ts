@@ -12,28 +12,66 @@ import { compileNvmlStub } from '@llmmon/fixtures';
 const dir = mkdtempSync(join(tmpdir(), 'llmmon-nvml-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The built exporter on the NVML stub, its worker thread reading every 0.2 s. */
+async function startExporter(env: Record<string, string>) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const exporter = await startProcess({
+    name: 'gpu-exporter',
+    command: join(__dirname, '../../../dist/apps/gpu-exporter/main.js'),
+    env: {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'error',
+      DOCKER_ENABLED: 'false',
+      GPU_SOURCE: 'nvml',
+      GPU_REFRESH_SECONDS: '0.2',
+      SCRAPE_CACHE_SECONDS: '0',
+      GPU_STATE_DIR: join(dir, 'state'),
+      ...env,
+    },
+    readyUrl: `${url}/ready`,
+  });
+  return { url, stop: () => exporter.stop() };
+}
+
+describe('XID history (built exporter, NVML stub)', () => {
+  it('counts XIDs per code and keeps them across a restart of the exporter', async () => {
+    const lib = compileNvmlStub(dir, 'xids');
+    const xids = async (url: string) => {
+      const r = await scrape(url);
+      const counts = r.families
+        .get('llmmon_gpu_xid_errors_total')!
+        .samples.filter((s) => s.labels['gpu'] === '1' && s.value > 0)
+        .map((s) => `${s.labels['xid']}:${s.value}`);
+      const last = r.families.get('llmmon_gpu_last_xid')!.samples.find((s) => s.labels['gpu'] === '1')!.value;
+      return { counts, last };
+    };
+    // The stub's GPU 1 reports XID 79, then 48.
+    let exporter = await startExporter({ NVML_LIBRARY: lib });
+    try {
+      expect(await xids(exporter.url)).toEqual({ counts: ['48:1', '79:1'], last: 48 });
+    } finally {
+      await exporter.stop();
+    }
+    // Restarted on a driver that reports none since: the counters continue, never fall to 0.
+    exporter = await startExporter({ NVML_LIBRARY: lib, NVML_STUB_XIDS: '' });
+    try {
+      expect(await xids(exporter.url)).toEqual({ counts: ['48:1', '79:1'], last: 48 });
+    } finally {
+      await exporter.stop();
+    }
+  });
+});
+
 describe('a driver stuck inside an NVML call (built exporter, NVML on its worker thread)', () => {
   it('keeps answering scrapes with the last snapshot, marked stale, and recovers when the call returns', async () => {
     const healthy = compileNvmlStub(dir, 'healthy');
     const hangFile = join(dir, 'hang');
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const exporter = await startProcess({
-      name: 'gpu-exporter',
-      command: join(__dirname, '../../../dist/apps/gpu-exporter/main.js'),
-      env: {
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'error',
-        DOCKER_ENABLED: 'false',
-        GPU_SOURCE: 'nvml',
-        NVML_LIBRARY: healthy,
-        NVML_STUB_HANG_FILE: hangFile,
-        GPU_REFRESH_SECONDS: '0.2',
-        NVIDIA_SMI_TIMEOUT_SECONDS: '0.5', // a read is abandoned after 1.5 s
-        SCRAPE_CACHE_SECONDS: '0',
-      },
-      readyUrl: `${url}/ready`,
+    const { url, stop } = await startExporter({
+      NVML_LIBRARY: healthy,
+      NVML_STUB_HANG_FILE: hangFile,
+      NVIDIA_SMI_TIMEOUT_SECONDS: '0.5', // a read is abandoned after 1.5 s
     });
     const value = (r: Awaited<ReturnType<typeof scrape>>, name: string) =>
       r.families.get(name)?.samples[0]?.value;
@@ -60,7 +98,7 @@ describe('a driver stuck inside an NVML call (built exporter, NVML on its worker
       expect(sourceUp(r)).toBe(1);
     } finally {
       rmSync(hangFile, { force: true });
-      await exporter.stop();
+      await stop();
     }
   });
 });

@@ -66,6 +66,7 @@ export {
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logger';
 export { metricsAuth, requireAdmin, rateLimit, safeEqual } from './auth';
 export { HttpError } from './http-errors';
+export { JsonStateFile } from './state-file';
 export {
   fetchText,
   fetchJson,

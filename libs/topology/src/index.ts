@@ -50,8 +50,9 @@ export const TOPOLOGY: readonly ExporterTopology[] = [
     app: 'gpu-exporter',
     job: 'gpu',
     portVariable: 'GPU_EXPORTER_PORT',
-    simulated: (u) => ({
+    simulated: (u, dataDir) => ({
       NVIDIA_SMI_PATH: u.nvidia_smi,
+      GPU_STATE_DIR: join(dataDir, 'gpu-state'),
       PROCFS_PATH: u.host.procfs,
       DOCKER_HOST: `unix://${u.docker.socket}`,
     }),

@@ -26,6 +26,10 @@ export const gpuConfig = {
     10,
     { min: 0.1, max: 300 },
   ),
+  GPU_STATE_DIR: env.string(
+    'Where XID counts are kept across restarts, so they only rise (created if its parent exists; unwritable: memory only).',
+    '/tmp/llmmon-gpu-exporter',
+  ),
   PROCFS_PATH: env.string(
     'Where the host procfs is mounted: GPU processes are mapped to containers through /proc/<pid>/cgroup.',
     '/proc',

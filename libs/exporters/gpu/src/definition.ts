@@ -1,4 +1,4 @@
-import { BackgroundSnapshot, defineExporter } from '@llmmon/metrics-core';
+import { BackgroundSnapshot, defineExporter, JsonStateFile } from '@llmmon/metrics-core';
 import { dockerDirectory } from '@llmmon/docker';
 import { gpuCollector } from './collectors/gpus';
 import { processCollector } from './collectors/processes';
@@ -6,6 +6,7 @@ import { gpuConfig } from './config';
 import { NVML_WORKER, runNvmlWorker } from './sources/nvml-thread';
 import { GpuRoster } from './sources/roster';
 import { selectSource } from './sources/select';
+import { XidHistory, type XidState } from './sources/xid-history';
 
 /**
  * NVIDIA GPUs from NVML (on a worker thread, where a hung driver call holds only the worker)
@@ -20,9 +21,15 @@ export const gpuExporter = defineExporter({
     const source = await selectSource(config, logger, entry);
     logger.info({ source: source.name }, 'GPU source selected');
     const roster = new GpuRoster();
+    const xids = new XidHistory(
+      new JsonStateFile<XidState>(config.GPU_STATE_DIR, 'xid-history.json', {
+        logger,
+        withoutIt: 'XID counts start over',
+      }),
+    );
     const snapshot = new BackgroundSnapshot({
       upstream: upstreams.upstream(source.name),
-      read: async (signal) => roster.apply(await source.read(signal)),
+      read: async (signal) => xids.apply(roster.apply(await source.read(signal))),
       intervalMs: config.GPU_REFRESH_SECONDS * 1000,
       timeoutMs: config.NVIDIA_SMI_TIMEOUT_SECONDS * 1000 + 1000,
     });

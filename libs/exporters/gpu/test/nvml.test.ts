@@ -12,6 +12,7 @@ import { gpuCollector } from '../src/collectors/gpus';
 import { NvmlSource } from '../src/sources/nvml';
 import { selectSource } from '../src/sources/select';
 import type { GpuSnapshot } from '../src/sources/types';
+import { XID_CATALOG } from '../src/xid-catalog';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmmon-nvml-'));
 const MiB = 1024 * 1024;
@@ -59,10 +60,11 @@ describe('NVML source', () => {
       remappedRowsUncorrectable: 0,
       rowRemapPending: 0,
     });
-    // XID events are drained at each read and counted once.
-    expect(snap.gpus[1]!.xid).toEqual({ count: 2, last: 13 });
-    expect(snap.gpus[0]!.xid).toEqual({ count: 0 });
-    expect((await source.read()).gpus[1]!.xid).toEqual({ count: 2, last: 13 });
+    // XID events are drained at each read and counted once, per code; the latest is the last.
+    expect(snap.gpus[1]!.xid).toMatchObject({ counts: { 79: 1, 48: 1 }, last: { code: 48 } });
+    expect(snap.gpus[1]!.xid!.last!.timeSeconds).toBeGreaterThan(Date.now() / 1000 - 60);
+    expect(snap.gpus[0]!.xid).toEqual({ counts: {}, last: undefined });
+    expect((await source.read()).gpus[1]!.xid).toEqual(snap.gpus[1]!.xid);
     expect(snap.gpus[2]).toMatchObject({ pcieLinkWidth: 8, pcieLinkWidthMax: 16, pcieLinkGeneration: 5 });
     expect(snap.gpus[6]).toMatchObject({
       remappedRowsCorrectable: 2,
@@ -130,10 +132,16 @@ describe('NVML source', () => {
     ]);
     // Sick GPUs are not the source failing: NVML answered.
     expect(upstream.up).toBe(true);
+    // Every catalog code from 0 on every GPU registered for events, the sick ones too.
     const xids = f.get('llmmon_gpu_xid_errors_total')!.samples;
-    expect(xids).toHaveLength(8); // from 0 on every GPU registered for events, the sick ones too
-    expect(xids.find((s) => s.labels['gpu'] === '1')!.value).toBe(2);
-    expect(f.get('llmmon_gpu_last_xid')!.samples.map((s) => [s.labels['gpu'], s.value])).toEqual([['1', 13]]);
+    expect(xids).toHaveLength(8 * XID_CATALOG.length);
+    expect(xids.filter((s) => s.value > 0).map((s) => [s.labels['gpu'], s.labels['xid'], s.value])).toEqual([
+      ['1', '48', 1],
+      ['1', '79', 1],
+    ]);
+    expect(f.get('llmmon_gpu_last_xid')!.samples.map((s) => s.value)).toEqual([0, 48, 0, 0, 0, 0, 0, 0]);
+    const lastTime = f.get('llmmon_gpu_last_xid_timestamp_seconds')!.samples;
+    expect(lastTime.filter((s) => s.value > 0).map((s) => s.labels['gpu'])).toEqual(['1']);
     // The GPU waiting for a reset to finish a row remap is the one to page about.
     const pending = f.get('llmmon_gpu_row_remap_pending')!.samples;
     expect(pending.filter((s) => s.value === 1).map((s) => s.labels['gpu'])).toEqual(['6']);

@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   BackgroundSnapshot,
   defineExporter,
-  errorMessage,
+  JsonStateFile,
   type Logger,
   type UpstreamHealth,
 } from '@llmmon/metrics-core';
@@ -12,22 +10,7 @@ import { litellmCollector, type ProxyState } from './collectors/litellm';
 import { litellmConfig, validate, type LitellmExporterConfig } from './config';
 import { hubIdOf, HubMetadata } from './huggingface';
 import { readProxy } from './read';
-import { SpendLogReader, SpendLogSource } from './spend-logs';
-
-/** The spend-log state file in `dir`, which is created if its parent exists; else memory only. */
-function stateFile(dir: string, logger: Logger): string | undefined {
-  try {
-    // Not recursive: Node's recursive mkdir never returns for some paths (under /proc).
-    if (!existsSync(dir)) mkdirSync(dir);
-    return join(dir, 'spend-logs.json');
-  } catch (err) {
-    logger.warn(
-      { dir, err: errorMessage(err) },
-      'state directory unusable; spend-log cursor kept in memory only',
-    );
-    return undefined;
-  }
-}
+import { SpendLogReader, SpendLogSource, type SpendLogState } from './spend-logs';
 
 /** The exporter's parts, with the handles tests use (refresh the catalog by hand, read the Hub). */
 export function litellmParts(
@@ -71,7 +54,10 @@ export function litellmParts(
       delayMs: config.LITELLM_SPEND_LOGS_DELAY_SECONDS * 1000,
       lookbackMs: config.LITELLM_SPEND_LOGS_LOOKBACK_SECONDS * 1000,
       maxPages: config.LITELLM_SPEND_LOGS_MAX_PAGES,
-      stateFile: stateFile(config.LITELLM_STATE_DIR, logger),
+      stateFile: new JsonStateFile<SpendLogState>(config.LITELLM_STATE_DIR, 'spend-logs.json', {
+        logger,
+        withoutIt: 'spend-log counting starts from now',
+      }),
       logger,
     }),
     { upstreams, pollMs: config.LITELLM_SPEND_LOGS_POLL_SECONDS * 1000 },

@@ -6,12 +6,11 @@
  * it already counted. The cursor, those ids and the totals are persisted, so a restart
  * neither counts a row twice nor loses the rows written meanwhile.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import {
   BackgroundSnapshot,
-  errorMessage,
   fetchJson,
   histogramSamples,
+  type JsonStateFile,
   ParseError,
   type Logger,
   type Sample,
@@ -30,7 +29,7 @@ export interface SpendLogOptions {
   readonly lookbackMs: number;
   readonly maxPages: number;
   /** The persisted cursor and totals; undefined keeps them in memory only. */
-  readonly stateFile: string | undefined;
+  readonly stateFile: JsonStateFile<SpendLogState> | undefined;
   readonly logger: Logger;
   readonly pageSize?: number;
   readonly now?: () => number;
@@ -54,7 +53,7 @@ interface GroupTotals {
 }
 
 /** What is persisted: where the counting stands, and everything counted so far. */
-interface SpendLogState {
+export interface SpendLogState {
   readonly version: 2;
   /** The proxy these totals belong to: another URL starts afresh. */
   readonly url: string;
@@ -129,7 +128,6 @@ const emptyTotals = (): GroupTotals => ({
 export class SpendLogReader {
   private readonly now: () => number;
   private state: SpendLogState;
-  private persisting = true;
 
   constructor(private readonly o: SpendLogOptions) {
     this.now = o.now ?? Date.now;
@@ -262,15 +260,14 @@ export class SpendLogReader {
   }
 
   private restore(): SpendLogState | undefined {
-    if (!this.o.stateFile) return undefined;
-    try {
-      const s = JSON.parse(readFileSync(this.o.stateFile, 'utf8')) as SpendLogState;
-      if (s.version !== 2 || s.url !== this.o.url || typeof s.cursorMs !== 'number' || !isObject(s.groups))
-        return undefined;
-      return s;
-    } catch {
-      return undefined; // none yet (or unreadable): counting starts now
-    }
+    return this.o.stateFile?.load(
+      (s): s is SpendLogState =>
+        isObject(s) &&
+        s['version'] === 2 &&
+        s['url'] === this.o.url &&
+        typeof s['cursorMs'] === 'number' &&
+        isObject(s['groups']),
+    );
   }
 
   /**
@@ -278,18 +275,7 @@ export class SpendLogReader {
    * twice. An unwritable file is logged once; counting goes on in memory.
    */
   private persist(s: SpendLogState): void {
-    if (!this.o.stateFile || !this.persisting) return;
-    try {
-      const tmp = `${this.o.stateFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(s));
-      renameSync(tmp, this.o.stateFile);
-    } catch (err) {
-      this.persisting = false;
-      this.o.logger.warn(
-        { file: this.o.stateFile, err: errorMessage(err) },
-        'spend-log cursor not writable; counting in memory only (a restart starts from now)',
-      );
-    }
+    this.o.stateFile?.save(s);
   }
 }
 

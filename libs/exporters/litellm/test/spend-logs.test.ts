@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseExposition, silentLogger } from '@llmmon/metrics-core';
+import { JsonStateFile, parseExposition, silentLogger } from '@llmmon/metrics-core';
 import { renderCollector, sampleValue } from '@llmmon/metrics-core/testing';
 import { SpendLogReader, type SpendLogOptions } from '../src/spend-logs';
 import type { TrafficSamples } from '../src/traffic';
@@ -57,7 +57,7 @@ describe('SpendLogReader', () => {
       delayMs: 10_000,
       lookbackMs: 600_000,
       maxPages: 20,
-      stateFile: join(dir, 'spend-logs.json'),
+      stateFile: new JsonStateFile(dir, 'spend-logs.json', { logger: silentLogger(), withoutIt: 'test' }),
       logger: silentLogger(),
       now: () => now,
       ...o,

@@ -6,6 +6,7 @@ import {
   gauge,
 } from '@llmmon/metrics-core';
 import { THROTTLE_REASONS, type GpuReading, type GpuSnapshot } from '../sources/types';
+import { XID_CATALOG } from '../xid-catalog';
 
 const G = ['gpu', 'uuid'] as const;
 type GpuMetric = {
@@ -188,14 +189,20 @@ const throttle = gauge(
 const count = gauge('llmmon_gpus', 'Number of GPUs the source reports.');
 const xidErrors = counter(
   'llmmon_gpu_xid_errors_total',
-  'XID errors the driver reported since the exporter started (NVML events only).',
-  ['gpu', 'uuid'],
+  'XID errors the driver reported, by code (NVML events; kept across exporter restarts). The catalog codes start at 0.',
+  ['gpu', 'uuid', 'xid'],
 );
 const lastXid = gauge(
   'llmmon_gpu_last_xid',
-  "Code of the latest XID error since the exporter started (look it up in NVIDIA's XID catalog).",
+  "Code of the latest XID error, 0 when none was seen (look it up in NVIDIA's XID catalog).",
   ['gpu', 'uuid'],
 );
+const lastXidTime = gauge(
+  'llmmon_gpu_last_xid_timestamp_seconds',
+  'When the latest XID error was seen (Unix time, within one GPU read of it), 0 when none was.',
+  ['gpu', 'uuid'],
+);
+const CATALOG_CODES = XID_CATALOG.map((x) => x.code);
 /**
  * One state per GPU, worst first: the first that holds is the GPU's. The driver's faults
  * (GPU_FAULTS), then a failed row remap (service the GPU), a remap waiting for a reset, clocks
@@ -233,7 +240,10 @@ const health = gauge(
 export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>): Collector {
   return {
     name: 'gpu',
-    metrics: [...GPU_METRICS.map((m) => m.def), info, throttle, count, health, xidErrors, lastXid],
+    metrics: [
+      ...GPU_METRICS.map((m) => m.def),
+      ...[info, throttle, count, health, xidErrors, lastXid, lastXidTime],
+    ],
     collect(out) {
       const snap = snapshot.current.value;
       if (!snap) return;
@@ -259,10 +269,13 @@ export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>): Collect
           const v = m.read(g);
           if (v !== undefined) out.add(m.def, ids, v);
         }
-        // Only GPUs registered for XID events get the series (from 0, so increase() sees the first).
+        // Only GPUs registered for XID events (or with kept history) get the series.
         if (g.xid) {
-          out.add(xidErrors, ids, g.xid.count);
-          if (g.xid.last !== undefined) out.add(lastXid, ids, g.xid.last);
+          const codes = new Set([...CATALOG_CODES, ...Object.keys(g.xid.counts).map(Number)]);
+          for (const code of [...codes].sort((a, b) => a - b))
+            out.add(xidErrors, { ...ids, xid: String(code) }, g.xid.counts[code] ?? 0);
+          out.add(lastXid, ids, g.xid.last?.code ?? 0);
+          out.add(lastXidTime, ids, g.xid.last?.timeSeconds ?? 0);
         }
         for (const reason of THROTTLE_REASONS) {
           const v = g.throttle[reason];

@@ -9,6 +9,7 @@ import {
   type ProcessReading,
   type ThrottleReason,
   unknownThrottle,
+  type XidCounts,
 } from './types';
 
 /** NVML return codes we act on (nvml.h). */
@@ -117,8 +118,8 @@ export class NvmlSource implements GpuSource {
   private readonly driverVersion: string;
   /** XID events arrive on this set; undefined where the driver offers none. */
   private readonly events: unknown;
-  /** XID count and latest code per GPU index since start: events are drained at each read. */
-  private readonly xids = new Map<number, { count: number; last?: number }>();
+  /** XIDs per GPU index since start: events are drained at each read. */
+  private readonly xids = new Map<number, { counts: Record<number, number>; last?: XidCounts['last'] }>();
   private readonly indexByAddress = new Map<bigint, number>();
   private readonly cudaVersion: string | undefined;
 
@@ -217,35 +218,40 @@ export class NvmlSource implements GpuSource {
       if (h === undefined) continue;
       this.indexByAddress.set(koffi.address(h), index);
       if (this.f['registerEvents']!(h, EVENT_XID, set[0]) === SUCCESS) {
-        this.xids.set(index, { count: 0 });
+        this.xids.set(index, { counts: {} });
         registered++;
       }
     }
     return registered ? set[0] : undefined;
   }
 
-  /** Drains queued XID events without waiting (timeout 0). */
+  /**
+   * Drains queued XID events without waiting (timeout 0). The driver queues them between
+   * reads, and reads run on the worker thread every GPU_REFRESH_SECONDS.
+   */
   private drainXids(): void {
     if (!this.events) return;
     for (let i = 0; i < 1000; i++) {
       const out = [{}];
-      const code = this.f['eventWait']!(this.events, out, 0);
+      const result = this.f['eventWait']!(this.events, out, 0);
       // TIMEOUT: the queue is empty. Other errors end this drain only: XIDs must not cost a read.
-      if (code !== SUCCESS) return;
+      if (result !== SUCCESS) return;
       const event = out[0] as { device: unknown; eventType: number | bigint; eventData: number | bigint };
       if ((BigInt(event.eventType) & EVENT_XID) === 0n) continue;
       const index = this.indexByAddress.get(koffi.address(event.device));
       const seen = index === undefined ? undefined : this.xids.get(index);
       if (!seen) continue;
-      seen.count++;
-      seen.last = Number(event.eventData);
+      const code = Number(event.eventData);
+      seen.counts[code] = (seen.counts[code] ?? 0) + 1;
+      // NVML gives no time: when it was drained, at most one refresh interval late.
+      seen.last = { code, timeSeconds: Date.now() / 1000 };
     }
   }
 
   /** A copy: the snapshot must not change after it was taken. */
   private xidCounts(index: number): GpuReading['xid'] {
     const seen = this.xids.get(index);
-    return seen && { ...seen };
+    return seen && { counts: { ...seen.counts }, last: seen.last };
   }
 
   private str(name: string, h: unknown): string {

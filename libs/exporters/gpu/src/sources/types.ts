@@ -40,12 +40,22 @@ export interface GpuReading {
   /** A remap waits for a GPU reset (1), or a remap failed: the GPU needs service (1). */
   readonly rowRemapPending?: number | undefined;
   readonly rowRemapFailed?: number | undefined;
-  /** XID errors seen since the exporter started, and the code of the latest (NVML events only). */
-  readonly xid?: { readonly count: number; readonly last?: number | undefined } | undefined;
+  /**
+   * XID errors by code and the latest one (NVML events only; undefined where the GPU is not
+   * registered for them). The source counts from its start; XidHistory adds what earlier runs kept.
+   */
+  readonly xid?: XidCounts | undefined;
   /** The driver cannot read the GPU (see GPU_FAULTS): only its identity is known, if that. */
   readonly fault?: GpuFault | undefined;
   /** Clock-event (throttle) reasons: true active, false not, undefined unknown. */
   readonly throttle: Readonly<Record<ThrottleReason, boolean | undefined>>;
+}
+
+export interface XidCounts {
+  /** Errors per XID code. */
+  readonly counts: Readonly<Record<number, number>>;
+  /** The latest XID and when it was seen (Unix seconds). */
+  readonly last?: { readonly code: number; readonly timeSeconds: number } | undefined;
 }
 
 export const THROTTLE_REASONS = [
