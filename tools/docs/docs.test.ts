@@ -4,7 +4,7 @@
  * own), and docs/metrics.md exactly the families each exporter's collectors declare and those
  * every exporter shares. UPDATE_GOLDEN=1 rewrites the tables (then `npm run format`).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -21,6 +21,7 @@ import {
 } from '@llmmon/metrics-core';
 import { metricCatalog, readmeConfigTable } from '@llmmon/metrics-core/testing';
 import { TOPOLOGY } from '@llmmon/topology';
+import { XID_CATALOG } from '@llmmon/exporter-gpu/xid-catalog';
 
 const ROOT = join(__dirname, '../..');
 const CATALOG = join(ROOT, 'docs/metrics.md');
@@ -70,4 +71,13 @@ describe.each(TOPOLOGY.map((t) => [t.app, t] as const))('%s', (app, t) => {
     const [actual, expected] = metricCatalog(CATALOG, app, exporter.collectors);
     expect(actual).toEqual(expected);
   });
+});
+
+it('docs/gpu-metrics.md lists the XID catalog the GPU dashboard maps codes with', () => {
+  const doc = readFileSync(join(ROOT, 'docs/gpu-metrics.md'), 'utf8');
+  const rows = [...doc.matchAll(/^\| (\d+) +\| (.+?) +\|$/gm)].map((m) => ({
+    code: Number(m[1]),
+    meaning: m[2],
+  }));
+  expect(rows).toEqual(XID_CATALOG);
 });

@@ -1,6 +1,7 @@
 /**
- * Integration: the built GPU exporter reads the simulator's nvidia-smi, /proc and Docker API;
- * a real Prometheus scrapes it.
+ * Integration: the built GPU exporter reads the simulator's GPUs through each source (its
+ * nvidia-smi shim, its NVML stand-in library), its /proc and Docker API; a real Prometheus
+ * scrapes it.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,123 +22,144 @@ import {
 const ROOT = join(__dirname, '../../..');
 const DIST = join(ROOT, 'dist/apps');
 
-describe('GPU exporter on the simulated 8x H200 server', () => {
-  let sim: RunningSimulator;
-  let exporter: ManagedProcess;
-  let prometheus: RunningPrometheus;
-  let url: string;
-  const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-gpu-sim-'));
-  const put = (path: string, body: object) => sim.put(path, body);
+describe.each(['nvidia-smi', 'nvml'] as const)(
+  'GPU exporter on the simulated 8x H200 server, through %s',
+  (source) => {
+    let sim: RunningSimulator;
+    let exporter: ManagedProcess;
+    let prometheus: RunningPrometheus;
+    let url: string;
+    const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-gpu-sim-'));
+    const put = (path: string, body: object) => sim.put(path, body);
 
-  beforeAll(async () => {
-    if (!existsSync(join(DIST, 'gpu-exporter/main.js')))
-      throw new Error('dist/apps/gpu-exporter is missing: run "npx nx build gpu-exporter"');
-    sim = await startSimulator({ root: ROOT, dataDir: join(dataDir, 'sim'), env: { SIM_CLOCK: 'manual' } });
-    const up = sim.upstreams;
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    exporter = await startProcess({
-      name: 'gpu-exporter',
-      command: join(DIST, 'gpu-exporter/main.js'),
-      env: {
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        NVIDIA_SMI_PATH: up.nvidia_smi,
-        PROCFS_PATH: up.host.procfs,
-        DOCKER_HOST: `unix://${up.docker.socket}`,
-        GPU_REFRESH_SECONDS: '0.2',
-      },
-      readyUrl: `${url}/ready`,
+    beforeAll(async () => {
+      if (!existsSync(join(DIST, 'gpu-exporter/main.js')))
+        throw new Error('dist/apps/gpu-exporter is missing: run "npx nx build gpu-exporter"');
+      sim = await startSimulator({ root: ROOT, dataDir: join(dataDir, 'sim'), env: { SIM_CLOCK: 'manual' } });
+      const up = sim.upstreams;
+      const port = await freePort();
+      url = `http://127.0.0.1:${port}`;
+      exporter = await startProcess({
+        name: 'gpu-exporter',
+        command: join(DIST, 'gpu-exporter/main.js'),
+        env: {
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          LOG_LEVEL: 'warn',
+          GPU_SOURCE: source,
+          NVIDIA_SMI_PATH: up.nvidia_smi,
+          ...(source === 'nvml' ? { NVML_LIBRARY: up.nvml ?? 'the simulator could not build its NVML' } : {}),
+          GPU_STATE_DIR: join(dataDir, 'gpu-state'),
+          PROCFS_PATH: up.host.procfs,
+          DOCKER_HOST: `unix://${up.docker.socket}`,
+          GPU_REFRESH_SECONDS: '0.2',
+        },
+        readyUrl: `${url}/ready`,
+      });
+      prometheus = await startPrometheus({
+        port: await freePort(),
+        dataDir: join(dataDir, 'prometheus'),
+        config: scrapeEverySecond({ gpu: `127.0.0.1:${port}` }),
+      });
     });
-    prometheus = await startPrometheus({
-      port: await freePort(),
-      dataDir: join(dataDir, 'prometheus'),
-      config: scrapeEverySecond({ gpu: `127.0.0.1:${port}` }),
+
+    afterAll(async () => {
+      await prometheus?.stop();
+      await exporter?.stop();
+      await sim?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     });
-  });
 
-  afterAll(async () => {
-    await prometheus?.stop();
-    await exporter?.stop();
-    await sim?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+    it('reports 8 GPUs, marked as mock, and names the container behind every GPU process', async () => {
+      // The Docker directory loads in the background: wait until the processes have owners.
+      let r = await scrape(url);
+      for (let i = 0; i < 50 && !r.families.get('llmmon_gpu_container_memory_used_bytes'); i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        r = await scrape(url);
+      }
+      expect(r.families.get('llmmon_gpus')!.samples[0]!.value).toBe(8);
+      expect(r.families.get('llmmon_gpu_info')!.samples.every((s) => s.labels['source'] === source)).toBe(
+        true,
+      );
+      expect(r.families.get('llmmon_gpu_info')!.samples.every((s) => s.labels['mock'] === 'true')).toBe(true);
+      // CUDA version from the shim's `nvidia-smi --version`.
+      expect(r.families.get('llmmon_gpu_info')!.samples[0]!.labels['cuda_version']).toBe('12.9');
+      const procs = r.families.get('llmmon_gpu_process_memory_used_bytes')!.samples;
+      expect(procs).toHaveLength(8);
+      expect(procs.every((p) => p.labels['container']!.startsWith('vllm-'))).toBe(true);
+      // GPU memory per container equals the sum of its processes, GPU by GPU.
+      const perContainer = r.families.get('llmmon_gpu_container_memory_used_bytes')!.samples;
+      for (const c of perContainer) {
+        const sum = procs
+          .filter(
+            (p) => p.labels['container'] === c.labels['container'] && p.labels['gpu'] === c.labels['gpu'],
+          )
+          .reduce((a, p) => a + p.value, 0);
+        expect(c.value).toBe(sum);
+      }
+      const llama = perContainer
+        .filter((c) => c.labels['container'] === 'vllm-llama70b')
+        .map((c) => c.labels['gpu'])
+        .sort();
+      expect(llama).toEqual(['0', '1']);
+      expect(
+        perContainer.find((c) => c.labels['container'] === 'vllm-llama70b')!.labels['compose_service'],
+      ).toBe('vllm-llama70b');
+    });
 
-  it('reports 8 GPUs, marked as mock, and names the container behind every GPU process', async () => {
-    // The Docker directory loads in the background: wait until the processes have owners.
-    let r = await scrape(url);
-    for (let i = 0; i < 50 && !r.families.get('llmmon_gpu_container_memory_used_bytes'); i++) {
-      await new Promise((res) => setTimeout(res, 100));
-      r = await scrape(url);
+    /** Switches the scenario and moves the (manual) clock ahead: the world steps when it moves. */
+    async function switchTo(scenario: string, aheadMs: number): Promise<void> {
+      expect((await put('/api/v1/scenario', { scenario })).status).toBe(200);
+      const time = new Date(Date.now() + aheadMs).toISOString();
+      expect((await put('/api/v1/clock', { mode: 'manual', time })).status).toBe(200);
     }
-    expect(r.families.get('llmmon_gpus')!.samples[0]!.value).toBe(8);
-    expect(r.families.get('llmmon_gpu_info')!.samples.every((s) => s.labels['mock'] === 'true')).toBe(true);
-    // CUDA version from the shim's `nvidia-smi --version`.
-    expect(r.families.get('llmmon_gpu_info')!.samples[0]!.labels['cuda_version']).toBe('12.9');
-    const procs = r.families.get('llmmon_gpu_process_memory_used_bytes')!.samples;
-    expect(procs).toHaveLength(8);
-    expect(procs.every((p) => p.labels['container']!.startsWith('vllm-'))).toBe(true);
-    // GPU memory per container equals the sum of its processes, GPU by GPU.
-    const perContainer = r.families.get('llmmon_gpu_container_memory_used_bytes')!.samples;
-    for (const c of perContainer) {
-      const sum = procs
-        .filter((p) => p.labels['container'] === c.labels['container'] && p.labels['gpu'] === c.labels['gpu'])
-        .reduce((a, p) => a + p.value, 0);
-      expect(c.value).toBe(sum);
-    }
-    const llama = perContainer
-      .filter((c) => c.labels['container'] === 'vllm-llama70b')
-      .map((c) => c.labels['gpu'])
-      .sort();
-    expect(llama).toEqual(['0', '1']);
-    expect(
-      perContainer.find((c) => c.labels['container'] === 'vllm-llama70b')!.labels['compose_service'],
-    ).toBe('vllm-llama70b');
-  });
 
-  /** Switches the scenario and moves the (manual) clock ahead: the world steps when it moves. */
-  async function switchTo(scenario: string, aheadMs: number): Promise<void> {
-    expect((await put('/api/v1/scenario', { scenario })).status).toBe(200);
-    const time = new Date(Date.now() + aheadMs).toISOString();
-    expect((await put('/api/v1/clock', { mode: 'manual', time })).status).toBe(200);
-  }
-
-  it('names the GPU of gpu_failure reset_required, and keeps the other seven ok', async () => {
-    await switchTo('gpu_failure', 60_000);
-    const state = async () => {
+    it('names the GPU of gpu_failure reset_required, and keeps the other seven ok', async () => {
+      await switchTo('gpu_failure', 60_000);
+      const state = async () => {
+        const r = await scrape(url);
+        return r.families
+          .get('llmmon_gpu_health')!
+          .samples.filter((s) => s.value === 1)
+          .map((s) => `${s.labels['gpu']}:${s.labels['state']}`);
+      };
+      let states: string[] = [];
+      for (let i = 0; i < 50 && !states.includes('5:reset_required'); i++) {
+        await new Promise((res) => setTimeout(res, 200));
+        states = await state();
+      }
+      expect(states).toContain('5:reset_required');
+      expect(states.filter((s) => s.endsWith(':ok'))).toHaveLength(7);
+      // The driver raised a double-bit ECC error on the way: an NVML event (nvidia-smi has none).
       const r = await scrape(url);
-      return r.families
-        .get('llmmon_gpu_health')!
-        .samples.filter((s) => s.value === 1)
-        .map((s) => `${s.labels['gpu']}:${s.labels['state']}`);
-    };
-    let states: string[] = [];
-    for (let i = 0; i < 50 && !states.includes('5:reset_required'); i++) {
-      await new Promise((res) => setTimeout(res, 200));
-      states = await state();
-    }
-    expect(states).toContain('5:reset_required');
-    expect(states.filter((s) => s.endsWith(':ok'))).toHaveLength(7);
-    expect((await put('/api/v1/scenario', { scenario: 'normal' })).status).toBe(200);
-  });
+      const xids = r.families.get('llmmon_gpu_xid_errors_total')?.samples.filter((s) => s.value > 0);
+      const last = r.families.get('llmmon_gpu_last_xid')?.samples.filter((s) => s.value > 0);
+      if (source === 'nvml') {
+        expect(xids!.map((s) => `${s.labels['gpu']}:${s.labels['xid']}:${s.value}`)).toEqual(['5:48:1']);
+        expect(last!.map((s) => `${s.labels['gpu']}:${s.value}`)).toEqual(['5:48']);
+      } else {
+        expect(xids).toBeUndefined();
+      }
+      expect((await put('/api/v1/scenario', { scenario: 'normal' })).status).toBe(200);
+    });
 
-  it('shows gpu_overheat at the next scrape, and Prometheus sees all 8 GPUs', async () => {
-    await switchTo('gpu_overheat', 120_000);
-    let hot: number | undefined;
-    for (let i = 0; i < 30 && !(hot! > 85); i++) {
-      await new Promise((res) => setTimeout(res, 200));
-      const r = await scrape(url);
-      hot = r.families
-        .get('llmmon_gpu_temperature_celsius')!
-        .samples.find((s) => s.labels['gpu'] === '3')!.value;
-    }
-    expect(hot).toBeGreaterThan(85);
-    const gpus = await waitForQuery(
-      prometheus.url,
-      'count(llmmon_gpu_temperature_celsius)',
-      (res) => res[0]?.value[1] === '8',
-    );
-    expect(gpus[0]!.value[1]).toBe('8');
-  });
-});
+    it('shows gpu_overheat at the next scrape, and Prometheus sees all 8 GPUs', async () => {
+      await switchTo('gpu_overheat', 120_000);
+      let hot: number | undefined;
+      for (let i = 0; i < 30 && !(hot! > 85); i++) {
+        await new Promise((res) => setTimeout(res, 200));
+        const r = await scrape(url);
+        hot = r.families
+          .get('llmmon_gpu_temperature_celsius')!
+          .samples.find((s) => s.labels['gpu'] === '3')!.value;
+      }
+      expect(hot).toBeGreaterThan(85);
+      const gpus = await waitForQuery(
+        prometheus.url,
+        'count(llmmon_gpu_temperature_celsius)',
+        (res) => res[0]?.value[1] === '8',
+      );
+      expect(gpus[0]!.value[1]).toBe('8');
+    });
+  },
+);

@@ -64,6 +64,7 @@ export class Simulator implements Source {
   readonly collector: Collector;
   readonly hostTree: HostTreeWriter;
   readonly gpuState: GpuStateWriter;
+  private nvmlLibrary: string | null = null;
   readonly vllm: VllmServers;
   readonly docker: DockerApi;
   readonly litellm: LitellmServer;
@@ -193,6 +194,8 @@ export class Simulator implements Source {
     return {
       host: { procfs: this.hostTree.procfs, sysfs: this.hostTree.sysfs, statfs: this.hostTree.statfsFile },
       nvidia_smi: this.gpuState.shimPath,
+      /** The NVML stand-in library (NVML_LIBRARY), null where it could not be built. */
+      nvml: this.nvmlLibrary,
       docker: { socket: this.docker.socketPath, url: this.docker.tcpUrl },
       vllm: this.vllm.endpoints(),
       litellm: { url: this.litellm.url },
@@ -214,6 +217,10 @@ export class Simulator implements Source {
     this.tick();
     this.hostTree.write();
     this.gpuState.installShim();
+    const nvml = this.gpuState.installNvml();
+    this.nvmlLibrary = 'library' in nvml ? nvml.library : null;
+    if ('reason' in nvml)
+      this.logger.warn({ reason: nvml.reason }, 'no simulated NVML; exporters read nvidia-smi');
     const every = (seconds: number, fn: () => void) => {
       const timer = setInterval(() => {
         try {

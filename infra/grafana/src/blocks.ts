@@ -12,6 +12,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
+import { XID_CATALOG } from '@llmmon/exporter-gpu/xid-catalog';
 import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
 import * as logs from '@grafana/grafana-foundation-sdk/logs';
 import * as annotationslist from '@grafana/grafana-foundation-sdk/annotationslist';
@@ -55,6 +56,8 @@ export const UNIT = {
   cores: 'suffix: cores',
   /** A state shown through value mappings (up/down, healthy/failing). */
   state: 'none',
+  /** A Unix time in milliseconds, shown as a date. */
+  dateTimeMs: 'dateTimeAsIso',
 } as const;
 
 // ---------------------------------------------------------------- thresholds
@@ -100,6 +103,24 @@ export function gpuHealthMappings(): dashboard.ValueMapping[] {
         '0': { text: 'OK', color: 'green' },
         '1': { text: 'DEGRADED', color: 'orange' },
         '2': { text: 'FAILING', color: 'red' },
+      },
+    },
+  ];
+}
+
+/** 0 shown as `text` ("never" for a timestamp that has not happened). */
+export function zeroAs(text: string): dashboard.ValueMapping[] {
+  return [{ type: dashboard.MappingType.ValueToText, options: { '0': { text } } }];
+}
+
+/** An XID code as its meaning in NVIDIA's catalog (0: none seen). */
+export function xidMappings(): dashboard.ValueMapping[] {
+  return [
+    {
+      type: dashboard.MappingType.ValueToText,
+      options: {
+        '0': { text: 'none', color: 'green' },
+        ...Object.fromEntries(XID_CATALOG.map((x) => [String(x.code), { text: `${x.code}: ${x.meaning}` }])),
       },
     },
   ];
@@ -336,6 +357,8 @@ export interface TablePanel extends FieldPanel {
   /** Merge the queries' rows on their common labels (a catalog from several info metrics). */
   merge?: boolean;
   sortBy?: string;
+  /** Per-column unit and value mappings, by the column's shown name, over the panel's own. */
+  columns?: Record<string, { unit?: string; mappings?: dashboard.ValueMapping[] }>;
 }
 
 const BOOKKEEPING = ['Time', '__name__', 'job', 'instance', 'exporter'];
@@ -349,6 +372,12 @@ export function tablePanel(p: TablePanel): table.PanelBuilder {
     options: { excludeByName, renameByName: p.rename ?? {}, indexByName: {} },
   });
   if (p.sortBy) panel.sortBy([new common.TableSortByFieldStateBuilder().displayName(p.sortBy).desc(false)]);
+  for (const [name, c] of Object.entries(p.columns ?? {})) {
+    panel.overrideByName(name, [
+      ...(c.unit ? [{ id: 'unit', value: c.unit }] : []),
+      ...(c.mappings ? [{ id: 'mappings', value: c.mappings }] : []),
+    ]);
+  }
   return panel.filterable(true).showHeader(true);
 }
 

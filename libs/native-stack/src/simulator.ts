@@ -6,6 +6,8 @@ import { freePort, startProcess, type ManagedProcess } from './processes';
 export interface SimulatorUpstreams {
   readonly host: { readonly procfs: string; readonly sysfs: string; readonly statfs: string };
   readonly nvidia_smi: string;
+  /** The simulator's NVML stand-in (NVML_LIBRARY); null where gcc could not build it. */
+  readonly nvml: string | null;
   readonly docker: { readonly socket: string; readonly url: string };
   readonly vllm: readonly {
     readonly container: string;

@@ -51,6 +51,8 @@ export const TOPOLOGY: readonly ExporterTopology[] = [
     job: 'gpu',
     portVariable: 'GPU_EXPORTER_PORT',
     simulated: (u, dataDir) => ({
+      // NVML where the simulator built its stand-in (GPU_SOURCE auto prefers it), else nvidia-smi.
+      ...(u.nvml ? { NVML_LIBRARY: u.nvml } : {}),
       NVIDIA_SMI_PATH: u.nvidia_smi,
       GPU_STATE_DIR: join(dataDir, 'gpu-state'),
       PROCFS_PATH: u.host.procfs,

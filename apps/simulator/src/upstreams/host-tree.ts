@@ -204,6 +204,7 @@ export class HostTreeWriter {
       const stat = (pid: number, state: string) =>
         `${pid} (${p.comm}) ${state} 1 ${p.pid} ${p.pid} 0 -1 4194560 1 0 0 0 10 20 0 0 20 0 ${p.threads.length} 0 5 170000000 3000 18446744073709551615 1 1 0 0 0 0 0 4096 1260 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n`;
       this.put(`proc/${p.pid}/stat`, stat(p.pid, p.state));
+      this.put(`proc/${p.pid}/comm`, `${p.comm.slice(0, 15)}\n`);
       this.put(`proc/${p.pid}/cgroup`, p.cgroup ?? '0::/system.slice/dockerd.service\n');
       p.threads.forEach((state, i) =>
         this.put(`proc/${p.pid}/task/${p.pid + i}/stat`, stat(p.pid + i, state)),

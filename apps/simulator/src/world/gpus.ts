@@ -68,6 +68,8 @@ export function stepGpus(world: World, dt: number, t: number, load: number): voi
       GPU.idlePowerW + dynamic * (1 + 0.02 * smoothNoise(seed, key + 2, t, 5)),
     );
     g.energyJ += g.powerW * dt;
+    // A GPU that must be reset got there through an error the driver raised: a double-bit ECC error.
+    if (needReset.has(g.spec.index) && !g.resetRequired) world.recordXid(g.spec.index, 48);
     g.resetRequired = needReset.has(g.spec.index);
     g.processes = g.resetRequired ? [] : models.flatMap((m) => gpuProcess(world, g, m));
   }

@@ -181,6 +181,14 @@ export interface WorldEvent {
   readonly attributes?: Readonly<Record<string, string>>;
 }
 
+/** An XID error the simulated driver raised on a GPU (NVML reports it as an event). */
+export interface XidEvent {
+  readonly seq: number;
+  readonly timeMs: number;
+  readonly gpu: number;
+  readonly code: number;
+}
+
 export function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));
 }

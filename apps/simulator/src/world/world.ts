@@ -16,6 +16,7 @@ import type {
   ProxyModelState,
   RequestRecord,
   WorldEvent,
+  XidEvent,
 } from './state';
 import { SERVER } from './streams';
 import { applyFaults, initialContainers, stepContainers, UPSTREAM_CONTAINERS } from './containers';
@@ -31,6 +32,8 @@ export const MAX_STEP_SECONDS = 5;
 
 /** How many events are kept for replay (/events?since=…). */
 const EVENT_HISTORY = 5000;
+/** How many XIDs the simulated driver keeps for NVML's event queue. */
+const XID_HISTORY = 64;
 
 export class World {
   timeMs: number;
@@ -46,6 +49,9 @@ export class World {
   readonly events: WorldEvent[] = [];
   private readonly removed = new Map<string, ContainerState>();
   private eventSeq = 0;
+  /** XID errors, oldest first (bounded to XID_HISTORY). */
+  readonly xids: XidEvent[] = [];
+  private xidSeq = 1;
   /** Recent requests, oldest first (bounded to TRACE_HISTORY): Langfuse's traces. */
   readonly requests: RequestRecord[] = [];
   /** Date (YYYY-MM-DD, UTC) → model → usage: Langfuse's daily metrics. */
@@ -122,6 +128,12 @@ export class World {
       ...(attributes ? { attributes } : {}),
     });
     if (this.events.length > EVENT_HISTORY) this.events.splice(0, this.events.length - EVENT_HISTORY);
+  }
+
+  /** An XID error on a GPU, for NVML's event queue. */
+  recordXid(gpu: number, code: number): void {
+    this.xids.push({ seq: this.xidSeq++, timeMs: this.timeMs, gpu, code });
+    if (this.xids.length > XID_HISTORY) this.xids.splice(0, this.xids.length - XID_HISTORY);
   }
 
   /** Container and model status from the scenario's faults, with the events of any change. */

@@ -105,7 +105,7 @@ function value(field: string, g: Gpu, snap: GpuSnapshot): string | undefined {
     case 'clocks_event_reasons.sw_thermal_slowdown':
       return active(g.thermalSlowdown);
     case 'clocks_event_reasons.active':
-      return `0x${((g.idle ? 0x1 : 0) | (g.thermalSlowdown ? 0x40 | 0x20 : 0)).toString(16).toUpperCase().padStart(16, '0')}`;
+      return `0x${g.clockEventReasons.toString(16).toUpperCase().padStart(16, '0')}`;
     case 'hostname':
       return snap.hostname;
     default:

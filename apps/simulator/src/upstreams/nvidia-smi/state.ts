@@ -1,7 +1,8 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { buildNvmlDriver, nvmlStateText } from '../nvml/driver';
 import { GPU, HOST } from '../../world/layout';
-import type { World } from '../../world/world';
+import type { World, XidEvent } from '../../world/world';
 
 /** What the nvidia-smi shim reads: the GPUs as the driver would report them right now. */
 export interface GpuSnapshot {
@@ -28,11 +29,17 @@ export interface GpuSnapshot {
     readonly memClockMHz: number;
     readonly maxSmClockMHz: number;
     readonly thermalSlowdown: boolean;
+    /** nvmlClocksEventReasons bits: idle 0x1, thermal slowdown 0x20 (software) | 0x40 (hardware). */
+    readonly clockEventReasons: number;
+    /** Energy since boot, millijoules (NVML only: nvidia-smi has no query field for it). */
+    readonly energyMj: number;
     /** Every reading answers "[GPU requires reset]"; only its identity is printed. */
     readonly resetRequired: boolean;
     readonly idle: boolean;
     readonly processes: readonly { pid: number; name: string; usedMiB: number }[];
   }[];
+  /** XIDs the driver raised, oldest first (NVML events only). */
+  readonly xids: readonly XidEvent[];
 }
 
 export function gpuSnapshot(world: World): GpuSnapshot {
@@ -60,19 +67,25 @@ export function gpuSnapshot(world: World): GpuSnapshot {
       memClockMHz: g.memClockMHz,
       maxSmClockMHz: GPU.maxSmClockMHz,
       thermalSlowdown: g.thermalSlowdown,
+      clockEventReasons: (g.utilization < 0.01 ? 0x1 : 0) | (g.thermalSlowdown ? 0x40 | 0x20 : 0),
+      energyMj: Math.round(g.energyJ * 1000),
       resetRequired: g.resetRequired,
       idle: g.utilization < 0.01,
       processes: g.processes.map((p) => ({ pid: p.pid, name: p.name, usedMiB: p.usedMiB })),
     })),
+    xids: world.xids,
   };
 }
 
 /**
- * Writes the snapshot the shim reads (atomically, so a concurrent nvidia-smi call never sees
- * half a file) and installs `bin/nvidia-smi` for the GPU exporter's NVIDIA_SMI_PATH.
+ * The simulated GPU driver's outputs: writes the snapshot the nvidia-smi shim and the NVML
+ * stand-in read (atomically, so a concurrent call never sees half a file), installs
+ * `bin/nvidia-smi` for the GPU exporter's NVIDIA_SMI_PATH and builds `nvml/libnvidia-ml.so.1`
+ * for its NVML_LIBRARY.
  */
 export class GpuStateWriter {
   readonly stateFile: string;
+  readonly nvmlStateFile: string;
   readonly shimPath: string;
 
   constructor(
@@ -80,16 +93,23 @@ export class GpuStateWriter {
     private readonly world: World,
     /** The bundled shim (dist/apps/simulator/nvidia-smi.js, next to the simulator's main.js). */
     private readonly shimScript = join(__dirname, 'nvidia-smi.js'),
+    /** The bundled NVML stand-in's source (dist/apps/simulator/nvml_stub.c). */
+    private readonly nvmlSource = join(__dirname, 'nvml_stub.c'),
   ) {
     this.stateFile = join(dataDir, 'gpus.json');
+    this.nvmlStateFile = join(dataDir, 'nvml', 'state.txt');
     this.shimPath = join(dataDir, 'bin', 'nvidia-smi');
   }
 
   write(): void {
-    mkdirSync(this.dataDir, { recursive: true });
-    const tmp = `${this.stateFile}.tmp`;
-    writeFileSync(tmp, JSON.stringify(gpuSnapshot(this.world)));
-    renameSync(tmp, this.stateFile);
+    const snap = gpuSnapshot(this.world);
+    writeAtomically(this.stateFile, JSON.stringify(snap));
+    writeAtomically(this.nvmlStateFile, nvmlStateText(snap));
+  }
+
+  /** The NVML stand-in for this simulator's GPUs, or why there is none. */
+  installNvml(): { library: string } | { reason: string } {
+    return buildNvmlDriver(join(this.dataDir, 'nvml'), this.nvmlStateFile, this.nvmlSource);
   }
 
   /** Returns false when the bundled shim is not there (running from sources). */
@@ -114,4 +134,11 @@ export class GpuStateWriter {
     chmodSync(this.shimPath, 0o755);
     return true;
   }
+}
+
+function writeAtomically(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }

@@ -16,6 +16,8 @@ import {
   UIDS,
   UNIT,
   VARIABLES,
+  xidMappings,
+  zeroAs,
 } from '../../blocks';
 
 export const gpuUsage: DashboardSpec = {
@@ -153,7 +155,7 @@ export const gpuUsage: DashboardSpec = {
     tablePanel({
       title: 'GPU memory errors',
       description:
-        'Uncorrected ECC errors in the time range and row remaps waiting for a GPU reset, per GPU; anything above 0 needs a look (XID errors, read through NVML, alert on their own).',
+        'Uncorrected ECC errors in the time range and row remaps waiting for a GPU reset, per GPU; anything above 0 needs a look.',
       unit: UNIT.count,
       thresholds: THRESHOLDS.anyIsBad(),
       merge: true,
@@ -172,6 +174,31 @@ export const gpuUsage: DashboardSpec = {
         }),
       ],
       rename: { 'Value #A': 'ECC uncorrected', 'Value #B': 'row remap pending' },
+    }),
+    tablePanel({
+      title: 'XID errors',
+      description:
+        "XID errors the driver raised per GPU in the time range, the latest one with its meaning from NVIDIA's catalog, and when it was seen. Read through NVML's events (nvidia-smi has none); kept across exporter restarts. 13, 31, 43 and 45 usually point at an application; 48, 63, 64, 74, 79, 94, 95, 119, 120 and 154 at the GPU (see the GpuUnhealthy runbook).",
+      unit: UNIT.count,
+      thresholds: THRESHOLDS.anyIsBad(),
+      merge: true,
+      queries: [
+        promql(`sum by (gpu) (increase(llmmon_gpu_xid_errors_total{${FILTERS.gpu}}[$__range]))`, '', {
+          instant: true,
+          table: true,
+        }),
+        promql(`max by (gpu) (llmmon_gpu_last_xid{${FILTERS.gpu}})`, '', { instant: true, table: true }),
+        promql(`max by (gpu) (llmmon_gpu_last_xid_timestamp_seconds{${FILTERS.gpu}}) * 1000`, '', {
+          instant: true,
+          table: true,
+        }),
+      ],
+      rename: { 'Value #A': 'XIDs in range', 'Value #B': 'latest XID', 'Value #C': 'latest XID at' },
+      columns: {
+        'latest XID': { unit: UNIT.state, mappings: xidMappings() },
+        'latest XID at': { unit: UNIT.dateTimeMs, mappings: zeroAs('never') },
+      },
+      sortBy: 'gpu',
     }),
     tablePanel({
       title: 'GPU states',

@@ -122,6 +122,7 @@ export class NvmlSource implements GpuSource {
   private readonly xids = new Map<number, { counts: Record<number, number>; last?: XidCounts['last'] }>();
   private readonly indexByAddress = new Map<bigint, number>();
   private readonly cudaVersion: string | undefined;
+  private readonly mock: boolean;
 
   /** Throws when the library cannot be loaded or initialised (no NVIDIA driver here). */
   constructor(libraryPath = 'libnvidia-ml.so.1') {
@@ -171,6 +172,12 @@ export class NvmlSource implements GpuSource {
       ) as unknown as Fn;
     } catch {
       // An older driver: the v1 call alone.
+    }
+    // Only the simulator's stand-in driver has this symbol; NVIDIA's never does.
+    try {
+      this.mock = (lib.func('int llmmonSimulated()') as unknown as Fn)() === 1;
+    } catch {
+      this.mock = false;
     }
     this.check(this.f['init']!(), 'nvmlInit_v2');
     const buf = Buffer.alloc(96);
@@ -316,6 +323,7 @@ export class NvmlSource implements GpuSource {
     }
     return {
       source: 'nvml',
+      mock: this.mock,
       driverVersion: this.driverVersion,
       cudaVersion: this.cudaVersion,
       gpus,
