@@ -163,3 +163,86 @@ describe.each(['nvidia-smi', 'nvml'] as const)(
     });
   },
 );
+
+describe('GPU exporter on the simulated server with GPU 7 in MIG mode, through nvml', () => {
+  let sim: RunningSimulator;
+  let exporter: ManagedProcess;
+  let url: string;
+  const dataDir = mkdtempSync(join(tmpdir(), 'llmmon-gpu-mig-'));
+
+  beforeAll(async () => {
+    sim = await startSimulator({
+      root: ROOT,
+      dataDir: join(dataDir, 'sim'),
+      env: { SIM_CLOCK: 'manual', SIM_LAYOUT: 'mig' },
+    });
+    const up = sim.upstreams;
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    exporter = await startProcess({
+      name: 'gpu-exporter',
+      command: join(DIST, 'gpu-exporter/main.js'),
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        GPU_SOURCE: 'nvml',
+        NVML_LIBRARY: up.nvml ?? 'the simulator could not build its NVML',
+        GPU_STATE_DIR: join(dataDir, 'gpu-state'),
+        PROCFS_PATH: up.host.procfs,
+        DOCKER_HOST: `unix://${up.docker.socket}`,
+        GPU_REFRESH_SECONDS: '0.2',
+      },
+      readyUrl: `${url}/ready`,
+    });
+  });
+  afterAll(async () => {
+    await exporter?.stop();
+    await sim?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("lists the seven MIG devices, names each small model's container on its device, and counts energy once per GPU", async () => {
+    let r = await scrape(url);
+    const onMig = () =>
+      (r.families.get('llmmon_gpu_container_memory_used_bytes')?.samples ?? []).filter(
+        (s) => s.labels['mig_instance'] !== '',
+      );
+    for (let i = 0; i < 50 && onMig().length < 3; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      r = await scrape(url);
+    }
+    const samples = (name: string) => r.families.get(name)?.samples ?? [];
+    expect(samples('llmmon_gpu_mig_mode').map((s) => s.value)).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+    const devices = samples('llmmon_gpu_mig_device_info');
+    expect(
+      devices.map((s) => `${s.labels['gpu']} ${s.labels['mig_instance']} ${s.labels['mig_profile']}`),
+    ).toEqual([7, 8, 9, 10, 11, 12, 13].map((gi) => `7 ${gi}/0 1g.18gb`));
+    expect(
+      onMig()
+        .map((s) => `${s.labels['container']} on ${s.labels['mig_instance']}`)
+        .sort(),
+    ).toEqual(['vllm-embed on 7/0', 'vllm-minilm on 9/0', 'vllm-reranker on 8/0']);
+    // Each device's memory within its total, the devices' within the GPU's.
+    const total = (name: string) => samples(name).reduce((a, s) => a + s.value, 0);
+    const used = samples('llmmon_gpu_mig_memory_used_bytes');
+    for (const u of used) {
+      const t = samples('llmmon_gpu_mig_memory_total_bytes').find(
+        (s) => s.labels['mig_instance'] === u.labels['mig_instance'],
+      )!;
+      expect(u.value).toBeLessThanOrEqual(t.value);
+    }
+    const gpu7 = (name: string) => samples(name).find((s) => s.labels['gpu'] === '7')!.value;
+    expect(total('llmmon_gpu_mig_memory_total_bytes')).toBeLessThanOrEqual(
+      gpu7('llmmon_gpu_memory_total_bytes'),
+    );
+    expect(total('llmmon_gpu_mig_memory_used_bytes')).toBeLessThanOrEqual(
+      gpu7('llmmon_gpu_memory_used_bytes'),
+    );
+    // Device-level readings once per GPU: summing energy over the host counts GPU 7 once.
+    expect(samples('llmmon_gpu_energy_joules_total')).toHaveLength(8);
+    expect(samples('llmmon_gpu_power_watts')).toHaveLength(8);
+    // NVML gives no utilization for a MIG-enabled GPU: absent, not 0.
+    expect(samples('llmmon_gpu_utilization_ratio').map((s) => s.labels['gpu'])).not.toContain('7');
+  });
+});

@@ -10,11 +10,11 @@ export const simulatorConfig = {
     max: 2 ** 31 - 1,
   }),
   SIM_DATA_DIR: env.string(
-    'Where the SQLite store, the synthetic /proc and /sys, and the nvidia-smi shim live.',
+    'Where the SQLite store, the synthetic /proc and /sys, the nvidia-smi shim and the NVML library live.',
     '.sim',
   ),
   SIM_LAYOUT: env.oneOf(
-    "standard: the fixtures' server (5 vLLM containers, 15 in all); dense: 10 vLLM containers, small models sharing GPUs 6 and 7.",
+    "standard: the fixtures' server (5 vLLM containers, 15 in all); dense: 10 vLLM containers, small models sharing GPUs 6 and 7; mig: GPU 7 split into seven 1g.18gb MIG devices, three small models on them.",
     LAYOUT_NAMES,
     'standard',
   ),

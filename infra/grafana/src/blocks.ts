@@ -507,6 +507,7 @@ export function gpuHeatmap(
     `llmmon_gpu_memory_total_bytes{${f}}`,
     `llmmon_gpu_container_memory_used_bytes{${f}}`,
     `llmmon_gpu_health{${f}} == 1`,
+    `llmmon_gpu_mig_mode{${f}}`,
   ])
     panel.withTarget(promql(expr, '__auto'));
   return panel;

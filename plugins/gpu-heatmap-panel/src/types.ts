@@ -35,6 +35,8 @@ export interface GpuState {
   containers: GpuContainer[];
   /** Its `llmmon_gpu_health` state (ok, throttled_hw, …, lost), where the data has it. */
   health?: string;
+  /** MIG mode is enabled: the GPU has no utilization of its own; its containers are its MIG devices'. */
+  mig?: boolean;
   /** The chosen metric over the time range: [time ms, value]. */
   history: Array<[number, number]>;
 }

@@ -139,6 +139,23 @@ it('shows a failing GPU as failed (red, its state), never as idle; a degraded on
   expect(screen.getByTestId('gpu-cell-0').getAttribute('aria-label')).not.toMatch(/ok$/);
 });
 
+it('shows a MIG-enabled GPU as MIG (NVML gives it no utilization), with the containers of its MIG devices', () => {
+  // As the dashboard queries it: llmmon_gpu_mig_mode (refId I), 0 or 1 on every GPU.
+  const mig = (gpu: string, v: number) => series('I', { __name__: 'llmmon_gpu_mig_mode', gpu }, [v]);
+  const frames = gpuFrames(8).filter((f) => !(f.fields[1]!.labels?.['gpu'] === '7' && f.refId === 'A'));
+  renderPanel([
+    ...frames,
+    mig('0', 0),
+    mig('7', 1),
+    series('G', { gpu: '7', container: 'vllm-minilm' }, [15e9]),
+  ]);
+  const cell = screen.getByTestId('gpu-cell-7');
+  expect(cell.textContent).toContain('MIG');
+  expect(cell.textContent).toContain('vllm-minilm');
+  expect(cell.getAttribute('aria-label')).toMatch(/utilization MIG.*, MIG mode$/);
+  expect(screen.getByTestId('gpu-cell-0').textContent).not.toContain('MIG');
+});
+
 it('shows a tooltip with every reading on hover and on keyboard focus', () => {
   renderPanel(gpuFrames(8), { link: '' });
   expect(screen.queryByRole('tooltip')).toBeNull();

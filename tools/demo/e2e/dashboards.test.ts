@@ -158,6 +158,9 @@ describe('the dashboards as Grafana loads them', () => {
 
 // ------------------------------------------------------------------ live
 
+/** Queries of MIG devices only: they have series where a GPU is in MIG mode, none elsewhere. */
+const MIG_ONLY = /llmmon_gpu_mig_(memory|device)|mig_instance!=""/;
+
 /** The demo scrapes every second; Grafana's datasource would be told so (its timeInterval). */
 const SCRAPE_SECONDS = 1;
 const HOUR = 3600;
@@ -203,7 +206,10 @@ describe('the dashboards against the demo stack', () => {
       end,
     );
 
-  /** Every Prometheus panel query at the defaults over `range`; returns what failed or came back empty. */
+  /**
+   * Every Prometheus panel query at the defaults over `range`; returns what failed or came back
+   * empty. This host has no MIG: queries of MIG devices answer, empty (the MIG demo below fills them).
+   */
   async function emptyOrFailing(
     range: number,
     end?: number,
@@ -213,7 +219,8 @@ describe('the dashboards against the demo stack', () => {
     for (const q of ALL_PROM) {
       const a = await ask(q, defaults(q.dashboard), range, end);
       if (a.error) problems.push(`${name(q)}: ${a.error}`);
-      else if (a.series === 0) problems.push(`${name(q)}: no series (${q.target.expr})`);
+      else if (a.series === 0 && !MIG_ONLY.test(q.target.expr))
+        problems.push(`${name(q)}: no series (${q.target.expr})`);
       timings?.push([name(q), a.seconds, a.peakSamples]);
     }
     return problems;
@@ -371,4 +378,61 @@ describe('the dashboards against the demo stack', () => {
     };
     return body.data;
   }
+});
+
+describe('the GPU panels on a host with a MIG-enabled GPU (SIM_LAYOUT=mig, NVML)', () => {
+  let demo: RunningDemo;
+  beforeAll(async () => {
+    demo = await startDemo({ SIM_LAYOUT: 'mig', DEMO_BACKFILL_DAYS: '0' }, 300_000);
+    await waitForQuery(demo.prometheus, 'llmmon_gpu_mig_device_info', (r) => r.length === 7, 120_000);
+    await waitForQuery(
+      demo.prometheus,
+      'llmmon_gpu_container_memory_used_bytes{mig_instance!=""}',
+      (r) => r.length === 3,
+      120_000,
+    );
+    // A few scrapes, so rates have two samples.
+    await new Promise((r) => setTimeout(r, 8_000));
+  }, 480_000);
+  afterAll(async () => {
+    demo?.child.kill('SIGINT');
+    await demo?.exited;
+    demo?.cleanup();
+  });
+
+  const GPU_QUERIES = ALL_PROM.filter((q) => /llmmon_gpu_|instance_gpu:/.test(q.target.expr));
+
+  it("answers every GPU panel query with data, the MIG devices' included", async () => {
+    expect(GPU_QUERIES.length).toBeGreaterThan(20);
+    const problems: string[] = [];
+    for (const q of GPU_QUERIES) {
+      const a = await askPrometheus(demo.prometheus, q.target, defaults(q.dashboard), {
+        range: 60,
+        scrapeInterval: SCRAPE_SECONDS,
+      });
+      if (a.error) problems.push(`${name(q)}: ${a.error}`);
+      else if (a.series === 0) problems.push(`${name(q)}: no series (${q.target.expr})`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("names each small model's container on its MIG device in the MIG devices table", async () => {
+    const table = GPU_QUERIES.find(
+      (q) => q.panel.title === 'MIG devices' && q.target.expr.includes('container'),
+    )!;
+    const a = await askPrometheus(
+      demo.prometheus,
+      { ...table.target, instant: true },
+      defaults(table.dashboard),
+      {
+        range: 60,
+        scrapeInterval: SCRAPE_SECONDS,
+      },
+    );
+    expect(a.labels.map((l) => `${l['container']} ${l['gpu']} ${l['mig_instance']}`).sort()).toEqual([
+      'vllm-embed 7 7/0',
+      'vllm-minilm 7 9/0',
+      'vllm-reranker 7 8/0',
+    ]);
+  });
 });

@@ -1,13 +1,16 @@
 /** GPUs: utilisation follows the load of the models on them, temperature and power follow utilisation. */
-import { GPU, GPUS } from './layout';
+import { GPU, GPUS, MIG_DEVICES, MIG_GPU, type LayoutName } from './layout';
 import { keyOf, smoothNoise } from './random';
 import { clamp, type GpuProcess, type GpuState, type ModelState } from './state';
 import { NOISE } from './streams';
 import type { World } from './world';
 import { mainPid } from './containers';
 
-export function initialGpus(uptimeSeconds: number): GpuState[] {
+export function initialGpus(uptimeSeconds: number, layout: LayoutName): GpuState[] {
   return GPUS.map((spec) => ({
+    ...(layout === 'mig' && spec.index === MIG_GPU
+      ? { mig: MIG_DEVICES.map((d) => ({ spec: d, memoryUsedMiB: 0 })) }
+      : {}),
     spec,
     utilization: 0,
     memoryUtilization: 0,
@@ -36,8 +39,10 @@ export function stepGpus(world: World, dt: number, t: number, load: number): voi
     const key = NOISE.gpu(g.spec.index);
     let util = 0;
     let allocated = 0;
+    // Models share a GPU's time, or each has its MIG device's slice of it.
+    const share = g.mig ? 1 / g.mig.length : 1 / models.length;
+    for (const m of g.mig ?? []) m.memoryUsedMiB = 0;
     for (const model of models) {
-      const share = 1 / models.length;
       const fraction = model.spec.gpuMemoryUtilization ?? 0.9;
       if (model.status === 'ready') {
         const intensity = 1 + 0.1 * smoothNoise(seed, keyOf(model.spec.container), t, 300);
@@ -45,9 +50,18 @@ export function stepGpus(world: World, dt: number, t: number, load: number): voi
       } else if (model.status === 'draining') util += share * 0.02;
       else if (model.status === 'loading') util += share * 0.05;
       // vLLM preallocates its share of memory once loaded; nothing when stopped or failed.
-      if (model.status === 'ready' || model.status === 'draining') allocated += fraction;
-      else if (model.status === 'loading') allocated += fraction / 2;
+      const held =
+        model.status === 'ready' || model.status === 'draining'
+          ? fraction
+          : model.status === 'loading'
+            ? fraction / 2
+            : 0;
+      const device = g.mig?.[model.spec.mig ?? -1];
+      if (device) device.memoryUsedMiB = held ? Math.round(device.spec.memoryMiB * held) : 0;
+      else allocated += held;
     }
+    // A MIG GPU's memory is its devices' (the devices' specs are what the GPU can hold).
+    if (g.mig) allocated += g.mig.reduce((a, m) => a + m.memoryUsedMiB, 0) / GPU.memoryMiB;
     util = clamp(util, 0, 1);
     g.utilization = util;
     g.memoryUtilization = clamp(util * 0.62 + 0.02 * smoothNoise(seed, key + 1, t, 15), 0, 1);
@@ -83,12 +97,14 @@ function gpuProcess(world: World, g: GpuState, model: ModelState): GpuProcess[] 
   const basePid = mainPid(c);
   const name = model.spec.gpus.length > 1 ? `VLLM::Worker_TP${rank}` : 'VLLM::EngineCore';
   const fraction = (model.spec.gpuMemoryUtilization ?? 0.9) / (model.status === 'loading' ? 2 : 1);
+  const mig = g.mig?.[model.spec.mig ?? -1]?.spec;
   return [
     {
       pid: basePid + rank * 7,
       name,
-      usedMiB: Math.round(GPU.memoryMiB * fraction) - 8,
+      usedMiB: Math.round((mig?.memoryMiB ?? GPU.memoryMiB) * fraction) - 8,
       container: c.spec.name,
+      ...(mig ? { mig } : {}),
     },
   ];
 }

@@ -70,6 +70,8 @@ export interface VllmSpec {
   readonly outputCostPerToken?: number;
   /** vLLM's --gpu-memory-utilization: the share of each of its GPUs it preallocates. */
   readonly gpuMemoryUtilization?: number;
+  /** The MIG device (slot in MIG_DEVICES) of its one GPU it runs on, in the MIG layout. */
+  readonly mig?: number;
 }
 
 /** The fixtures' server: five vLLM containers, one model per GPU group. */
@@ -215,8 +217,46 @@ export const DENSE_VLLM: readonly VllmSpec[] = [
   })),
 ];
 
-export type LayoutName = 'standard' | 'dense';
-export const LAYOUT_NAMES: readonly LayoutName[] = ['standard', 'dense'];
+/** A MIG device of the MIG layout's GPU: one compute instance of one GPU instance. */
+export interface MigSpec {
+  readonly slot: number;
+  readonly gpuInstanceId: number;
+  readonly computeInstanceId: number;
+  readonly uuid: string;
+  readonly profile: string;
+  readonly memoryMiB: number;
+}
+
+/** The MIG layout's GPU 7: seven 1g.18gb MIG devices, as `nvidia-smi mig -cgi 1g.18gb -C` makes them. */
+export const MIG_GPU = 7;
+export const MIG_DEVICES: readonly MigSpec[] = Array.from({ length: 7 }, (_, slot) => ({
+  slot,
+  gpuInstanceId: 7 + slot,
+  computeInstanceId: 0,
+  uuid: `MIG-5c1f0e${slot}d-7a2b-5e3c-9d4f-0b1a2c3d4e5${slot}`,
+  profile: '1g.18gb',
+  memoryMiB: 16768,
+}));
+
+/**
+ * The MIG variant: the standard five, with GPU 7 split into seven MIG devices; the embedder
+ * and two small models (a reranker, a MiniLM embedder) on one each, four left free.
+ */
+export const MIG_VLLM: readonly VllmSpec[] = [
+  ...VLLM.map((v) => (v.container === 'vllm-embed' ? { ...v, share: 0.03, mig: 0 } : v)),
+  ...DENSE_VLLM.filter((v) => v.container === 'vllm-reranker' || v.container === 'vllm-minilm').map(
+    (v, i) => ({
+      ...v,
+      share: [0.015, 0.005][i]!,
+      gpuMemoryUtilization: 0.9,
+      mig: i + 1,
+    }),
+  ),
+];
+
+export type LayoutName = 'standard' | 'dense' | 'mig';
+export const LAYOUT_NAMES: readonly LayoutName[] = ['standard', 'dense', 'mig'];
+const VLLM_OF: Record<LayoutName, readonly VllmSpec[]> = { standard: VLLM, dense: DENSE_VLLM, mig: MIG_VLLM };
 
 function vllmContainers(list: readonly VllmSpec[]): ContainerSpec[] {
   return list.map((v) => ({
@@ -356,11 +396,7 @@ export function extraContainers(extra: number): ContainerSpec[] {
 }
 
 export function containersOf(layout: LayoutName, extra = 0): ContainerSpec[] {
-  return [
-    ...vllmContainers(layout === 'dense' ? DENSE_VLLM : VLLM),
-    ...OTHER_CONTAINERS,
-    ...extraContainers(extra),
-  ];
+  return [...vllmContainers(VLLM_OF[layout]), ...OTHER_CONTAINERS, ...extraContainers(extra)];
 }
 
 /** The standard layout's containers (the fixtures' server). */

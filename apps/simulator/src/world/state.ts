@@ -3,7 +3,7 @@
  * upstream is rendered from it; the step functions (traffic, gpus, host, containers) advance it.
  */
 import type { Histogram } from './histogram';
-import type { ContainerSpec, GpuSpec, VllmSpec } from './layout';
+import type { ContainerSpec, GpuSpec, MigSpec, VllmSpec } from './layout';
 
 export const CPU_MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
 export type CpuMode = (typeof CPU_MODES)[number];
@@ -13,6 +13,14 @@ export interface GpuProcess {
   readonly name: string;
   readonly usedMiB: number;
   readonly container: string;
+  /** Its MIG device, on a MIG-enabled GPU. */
+  readonly mig?: MigSpec;
+}
+
+/** A MIG device now: its spec and the memory its model holds. */
+export interface MigState {
+  readonly spec: MigSpec;
+  memoryUsedMiB: number;
 }
 
 export interface GpuState {
@@ -31,6 +39,8 @@ export interface GpuState {
   thermalSlowdown: boolean;
   /** The driver cannot read it until it is reset (the gpu_failure scenario). */
   resetRequired: boolean;
+  /** Its MIG devices when MIG is enabled (the MIG layout's GPU 7); undefined: MIG disabled. */
+  readonly mig?: MigState[];
   processes: GpuProcess[];
 }
 

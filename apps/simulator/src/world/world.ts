@@ -70,7 +70,7 @@ export class World {
     this.scenarioSinceMs = startMs;
     const uptime = startMs / 1000 - HOST.bootTimeSeconds;
     const containers = containersOf(layout, extraContainers);
-    this.gpus = initialGpus(uptime);
+    this.gpus = initialGpus(uptime, layout);
     this.containers = initialContainers(containers, seed, uptime);
     this.models = initialModels(containers.flatMap((c) => (c.vllm ? [c.vllm] : [])));
     this.proxy = initialProxy(this.models);

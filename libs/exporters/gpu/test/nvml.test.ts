@@ -20,11 +20,13 @@ const compile = (name: string, ...defines: string[]) => compileNvmlStub(dir, nam
 let healthy: string;
 let sick: string;
 let noMemoryV2: string;
+let mig: string;
 
 beforeAll(() => {
   healthy = compile('healthy');
   sick = compile('sick', '-DSTUB_LOST_GPU=5', '-DSTUB_RESET_GPU=4', '-DSTUB_UNKNOWN_GPU=2');
   noMemoryV2 = compile('pre-r510', '-DSTUB_NO_MEMORY_V2');
+  mig = compile('mig', '-DSTUB_MIG_GPU=7');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -146,6 +148,64 @@ describe('NVML source', () => {
     const pending = f.get('llmmon_gpu_row_remap_pending')!.samples;
     expect(pending.filter((s) => s.value === 1).map((s) => s.labels['gpu'])).toEqual(['6']);
     expect(f.get('llmmon_gpu_energy_joules_total')!.samples[0]!.value).toBe(123456789);
+  });
+});
+
+describe('MIG', () => {
+  it("lists the MIG devices of a MIG-enabled GPU apart, with their own memory and processes; device values stay the GPU's", async () => {
+    const source = new NvmlSource(mig);
+    const snap = await source.read();
+    const g7 = snap.gpus[7]!;
+    expect(g7.migMode).toBe(true);
+    expect(snap.gpus[0]!.migMode).toBe(false);
+    expect(g7.mig!.map((m) => `${m.gpuInstanceId}/${m.computeInstanceId} ${m.profile}`)).toEqual(
+      [7, 8, 9, 10, 11, 12, 13].map((gi) => `${gi}/0 1g.18gb`),
+    );
+    expect(g7.mig![0]!.uuid).toBe('MIG-stub0000-0000-0000-0000-000000000070');
+    // The instances' memory fits in the GPU's; NVML gives no utilization on a MIG GPU.
+    const total = g7.mig!.reduce((a, m) => a + m.memoryTotalBytes!, 0);
+    expect(total).toBeLessThanOrEqual(g7.memoryTotalBytes!);
+    expect(g7.mig![0]).toMatchObject({ memoryTotalBytes: 16768 * MiB, memoryUsedBytes: 15100 * MiB });
+    expect(g7.utilization).toBeUndefined();
+    expect(g7.powerWatts).toBe(612.31);
+    expect(snap.processes.filter((p) => p.gpuUuid === g7.uuid).map((p) => p.migInstance)).toEqual([
+      '7/0',
+      '8/0',
+      '9/0',
+    ]);
+    expect(snap.processes[0]!.migInstance).toBeUndefined();
+
+    const upstream = new UpstreamHealth('gpu', silentLogger()).upstream('nvml');
+    const bg = new BackgroundSnapshot<GpuSnapshot>({
+      upstream,
+      read: () => source.read(),
+      intervalMs: 60_000,
+      timeoutMs: 1000,
+    });
+    await bg.refresh();
+    const f = parseExposition(await renderCollector(gpuCollector(bg)));
+    expect(f.get('llmmon_gpu_mig_mode')!.samples.map((s) => s.value)).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+    const info = f.get('llmmon_gpu_mig_device_info')!.samples;
+    expect(info).toHaveLength(7);
+    expect(info[0]!.labels).toMatchObject({ gpu: '7', mig_instance: '7/0', mig_profile: '1g.18gb' });
+    expect(f.get('llmmon_gpu_mig_memory_used_bytes')!.samples).toHaveLength(7);
+    // Energy, power and temperature once per GPU, never per instance: sums stay right.
+    for (const name of [
+      'llmmon_gpu_energy_joules_total',
+      'llmmon_gpu_power_watts',
+      'llmmon_gpu_temperature_celsius',
+    ])
+      expect(f.get(name)!.samples.map((s) => s.labels['gpu'])).toEqual([
+        '0',
+        '1',
+        '2',
+        '3',
+        '4',
+        '5',
+        '6',
+        '7',
+      ]);
+    expect(f.get('llmmon_gpu_utilization_ratio')!.samples.map((s) => s.labels['gpu'])).not.toContain('7');
   });
 });
 

@@ -109,7 +109,7 @@ export function GpuHeatmapPanel({
           <>
             <div className={styles.head}>
               <span className={styles.index}>GPU {g.index}</span>
-              <span className={styles.value}>{failing ? 'FAILED' : show(display.unit, value)}</span>
+              <span className={styles.value}>{failing ? 'FAILED' : showValue(g, display.unit, value)}</span>
             </div>
             <MemoryBar g={g} />
             <div className={styles.containers}>
@@ -146,6 +146,10 @@ export function GpuHeatmapPanel({
 
 const stateText = (state: string) => state.replaceAll('_', ' ');
 
+/** A MIG-enabled GPU has no utilization of its own (NVML gives none): "MIG", not "no data". */
+const showValue = (g: GpuState, unit: string, value: number | undefined) =>
+  value === undefined && g.mig ? 'MIG' : show(unit, value);
+
 function describe(g: GpuState, label: string, unit: string, value: number | undefined): string {
   if (isFailing(g)) return `GPU ${g.index}: failed, ${stateText(g.health!)}`;
   const memory =
@@ -156,7 +160,8 @@ function describe(g: GpuState, label: string, unit: string, value: number | unde
     ? `, containers ${g.containers.map((c) => c.name).join(', ')}`
     : ', no containers';
   const health = g.health && g.health !== 'ok' ? `, ${stateText(g.health)}` : '';
-  return `GPU ${g.index}: ${label} ${show(unit, value)}${memory}${containers}${health}`;
+  const mig = g.mig ? ', MIG mode' : '';
+  return `GPU ${g.index}: ${label} ${showValue(g, unit, value)}${memory}${containers}${health}${mig}`;
 }
 
 function MemoryBar({ g }: { g: GpuState }) {

@@ -4,7 +4,7 @@
  * labels. Which reading a series is comes from its metric name (`__name__`, present for the
  * exporter's own series) or else from its query's refId (A utilization, B memory share,
  * C temperature, D power, E memory used, F memory total, G GPU memory per container, H the health
- * state: `llmmon_gpu_health == 1`, whose comparison drops the name).
+ * state: `llmmon_gpu_health == 1`, whose comparison drops the name, I the MIG mode).
  */
 import { FieldType, type DataFrame, type Field } from '@grafana/data';
 import type { GpuContainer, GpuMetric, GpuState } from '../types';
@@ -18,6 +18,7 @@ type Role =
   | 'memoryTotal'
   | 'containers'
   | 'health'
+  | 'mig'
   | 'info';
 
 const BY_NAME: Record<string, Role> = {
@@ -30,6 +31,7 @@ const BY_NAME: Record<string, Role> = {
   llmmon_gpu_container_memory_used_bytes: 'containers',
   llmmon_gpu_info: 'info',
   llmmon_gpu_health: 'health',
+  llmmon_gpu_mig_mode: 'mig',
 };
 
 const BY_REF_ID: Record<string, Role> = {
@@ -41,6 +43,7 @@ const BY_REF_ID: Record<string, Role> = {
   F: 'memoryTotal',
   G: 'containers',
   H: 'health',
+  I: 'mig',
 };
 
 /** The states GpuUnhealthy pages for: the GPU is out of service, whatever its last readings. */
@@ -99,6 +102,10 @@ export function gpusFromFrames(series: readonly DataFrame[], metric: GpuMetric):
       if (role === 'health') {
         const state = field.labels?.['state'];
         if (state && value === 1) g.health = state;
+        continue;
+      }
+      if (role === 'mig') {
+        g.mig = value === 1;
         continue;
       }
       if (role === 'containers') {

@@ -3,7 +3,7 @@
  * stats, version, info. Shapes follow the fixtures; values follow the simulation.
  */
 import { createHash } from 'node:crypto';
-import { HOST } from '../../world/layout';
+import { HOST, MIG_DEVICES } from '../../world/layout';
 import type { ContainerState, World } from '../../world/world';
 import { INSPECT_TEMPLATE } from './inspect-template';
 
@@ -180,7 +180,9 @@ export function containerInspect(c: ContainerState, w: World, published: PortMap
         {
           Driver: 'nvidia',
           Count: 0,
-          DeviceIDs: c.spec.gpus.map(String),
+          // A MIG device is handed to a container by its UUID.
+          DeviceIDs:
+            c.spec.vllm?.mig !== undefined ? [MIG_DEVICES[c.spec.vllm.mig]!.uuid] : c.spec.gpus.map(String),
           Capabilities: [['gpu']],
           Options: null,
         },

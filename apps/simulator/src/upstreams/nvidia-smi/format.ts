@@ -70,10 +70,14 @@ function value(field: string, g: Gpu, snap: GpuSnapshot): string | undefined {
       return String(g.temperatureC);
     case 'temperature.memory':
       return String(g.memoryTemperatureC);
+    // A MIG-enabled GPU has no utilization (per MIG device it needs DCGM).
     case 'utilization.gpu':
-      return `${g.utilizationPct} %`;
+      return g.migMode ? '[N/A]' : `${g.utilizationPct} %`;
     case 'utilization.memory':
-      return `${g.memoryUtilizationPct} %`;
+      return g.migMode ? '[N/A]' : `${g.memoryUtilizationPct} %`;
+    case 'mig.mode.current':
+    case 'mig.mode.pending':
+      return g.migMode ? 'Enabled' : 'Disabled';
     case 'memory.total':
       return `${g.memoryTotalMiB} MiB`;
     case 'memory.reserved':

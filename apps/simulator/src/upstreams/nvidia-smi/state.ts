@@ -36,7 +36,24 @@ export interface GpuSnapshot {
     /** Every reading answers "[GPU requires reset]"; only its identity is printed. */
     readonly resetRequired: boolean;
     readonly idle: boolean;
-    readonly processes: readonly { pid: number; name: string; usedMiB: number }[];
+    readonly processes: readonly {
+      pid: number;
+      name: string;
+      usedMiB: number;
+      /** Its MIG device's GPU and compute instance ids, on a MIG GPU. */
+      gpuInstanceId?: number;
+      computeInstanceId?: number;
+    }[];
+    /** MIG enabled: utilization is then unavailable, and the devices are listed. */
+    readonly migMode: boolean;
+    readonly mig: readonly {
+      gpuInstanceId: number;
+      computeInstanceId: number;
+      uuid: string;
+      profile: string;
+      memoryTotalMiB: number;
+      memoryUsedMiB: number;
+    }[];
   }[];
   /** XIDs the driver raised, oldest first (NVML events only). */
   readonly xids: readonly XidEvent[];
@@ -71,7 +88,21 @@ export function gpuSnapshot(world: World): GpuSnapshot {
       energyMj: Math.round(g.energyJ * 1000),
       resetRequired: g.resetRequired,
       idle: g.utilization < 0.01,
-      processes: g.processes.map((p) => ({ pid: p.pid, name: p.name, usedMiB: p.usedMiB })),
+      processes: g.processes.map((p) => ({
+        pid: p.pid,
+        name: p.name,
+        usedMiB: p.usedMiB,
+        ...(p.mig ? { gpuInstanceId: p.mig.gpuInstanceId, computeInstanceId: p.mig.computeInstanceId } : {}),
+      })),
+      migMode: g.mig !== undefined,
+      mig: (g.mig ?? []).map((m) => ({
+        gpuInstanceId: m.spec.gpuInstanceId,
+        computeInstanceId: m.spec.computeInstanceId,
+        uuid: m.spec.uuid,
+        profile: m.spec.profile,
+        memoryTotalMiB: m.spec.memoryMiB,
+        memoryUsedMiB: m.memoryUsedMiB,
+      })),
     })),
     xids: world.xids,
   };

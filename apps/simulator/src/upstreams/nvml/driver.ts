@@ -35,10 +35,20 @@ export function nvmlStateText(snap: GpuSnapshot): string {
         `mem_mhz=${g.memClockMHz}`,
         `pstate=${Number(g.pstate.slice(1))}`,
         `reasons=${g.clockEventReasons}`,
+        `mig=${g.migMode ? 1 : 0}`,
         `name=${g.name}`,
       ].join(' '),
     );
-    for (const p of g.processes) lines.push(`proc gpu=${g.index} pid=${p.pid} used_mib=${p.usedMiB}`);
+    for (const m of g.mig) {
+      lines.push(
+        `mig gpu=${g.index} uuid=${m.uuid} gi=${m.gpuInstanceId} ci=${m.computeInstanceId} ` +
+          `mem_total_mib=${m.memoryTotalMiB} mem_used_mib=${m.memoryUsedMiB} name=${g.name} MIG ${m.profile}`,
+      );
+    }
+    for (const p of g.processes) {
+      const mig = p.gpuInstanceId === undefined ? '' : ` gi=${p.gpuInstanceId} ci=${p.computeInstanceId}`;
+      lines.push(`proc gpu=${g.index} pid=${p.pid} used_mib=${p.usedMiB}${mig}`);
+    }
   }
   for (const x of snap.xids) lines.push(`xid seq=${x.seq} gpu=${x.gpu} code=${x.code}`);
   return `${lines.join('\n')}\n`;

@@ -176,6 +176,25 @@ export const gpuUsage: DashboardSpec = {
       rename: { 'Value #A': 'ECC uncorrected', 'Value #B': 'row remap pending' },
     }),
     tablePanel({
+      title: 'MIG devices',
+      description:
+        "The MIG devices of MIG-enabled GPUs (NVML source): profile, memory in use of its own, and the container on it. A MIG GPU has no utilization of its own (per device it needs DCGM); power, energy and temperature stay the GPU's. Empty on a host without MIG.",
+      unit: UNIT.bytes,
+      merge: true,
+      queries: [
+        promql(`llmmon_gpu_mig_memory_used_bytes{${FILTERS.gpu}}`, '', { instant: true, table: true }),
+        promql(`llmmon_gpu_mig_memory_total_bytes{${FILTERS.gpu}}`, '', { instant: true, table: true }),
+        promql(
+          `sum by (gpu, mig_instance, container) (llmmon_gpu_container_memory_used_bytes{${FILTERS.gpu}, mig_instance!=""})`,
+          '',
+          { instant: true, table: true },
+        ),
+      ],
+      hide: ['uuid', 'Value #C'],
+      rename: { 'Value #A': 'memory used', 'Value #B': 'memory total', mig_instance: 'MIG device (GI/CI)' },
+      sortBy: 'gpu',
+    }),
+    tablePanel({
       title: 'XID errors',
       description:
         "XID errors the driver raised per GPU in the time range, the latest one with its meaning from NVIDIA's catalog, and when it was seen. Read through NVML's events (nvidia-smi has none); kept across exporter restarts. 13, 31, 43 and 45 usually point at an application; 48, 63, 64, 74, 79, 94, 95, 119, 120 and 154 at the GPU (see the GpuUnhealthy runbook).",

@@ -5,7 +5,7 @@ import {
   counter,
   gauge,
 } from '@llmmon/metrics-core';
-import { THROTTLE_REASONS, type GpuReading, type GpuSnapshot } from '../sources/types';
+import { migInstanceLabel, THROTTLE_REASONS, type GpuReading, type GpuSnapshot } from '../sources/types';
 import { XID_CATALOG } from '../xid-catalog';
 
 const G = ['gpu', 'uuid'] as const;
@@ -203,6 +203,22 @@ const lastXidTime = gauge(
   ['gpu', 'uuid'],
 );
 const CATALOG_CODES = XID_CATALOG.map((x) => x.code);
+const migMode = gauge(
+  'llmmon_gpu_mig_mode',
+  'MIG mode of the GPU: 1 enabled (its MIG devices are listed apart), 0 disabled; absent where the GPU has no MIG.',
+  ['gpu', 'uuid'],
+);
+const M = ['gpu', 'uuid', 'mig_instance', 'mig_profile'] as const;
+const migInfo = gauge(
+  'llmmon_gpu_mig_device_info',
+  'Always 1: a MIG device of a MIG-enabled GPU (mig_instance: GPU instance/compute instance ids), with its own UUID (NVML only).',
+  [...M, 'mig_uuid'],
+);
+const migMemory = {
+  total: gauge('llmmon_gpu_mig_memory_total_bytes', 'Memory of a MIG device, in bytes (NVML only).', M),
+  used: gauge('llmmon_gpu_mig_memory_used_bytes', 'Memory in use on a MIG device, in bytes (NVML only).', M),
+  free: gauge('llmmon_gpu_mig_memory_free_bytes', 'Memory free on a MIG device, in bytes (NVML only).', M),
+};
 /**
  * One state per GPU, worst first: the first that holds is the GPU's. The driver's faults
  * (GPU_FAULTS), then a failed row remap (service the GPU), a remap waiting for a reset, clocks
@@ -243,6 +259,7 @@ export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>): Collect
     metrics: [
       ...GPU_METRICS.map((m) => m.def),
       ...[info, throttle, count, health, xidErrors, lastXid, lastXidTime],
+      ...[migMode, migInfo, migMemory.total, migMemory.used, migMemory.free],
     ],
     collect(out) {
       const snap = snapshot.current.value;
@@ -276,6 +293,15 @@ export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>): Collect
             out.add(xidErrors, { ...ids, xid: String(code) }, g.xid.counts[code] ?? 0);
           out.add(lastXid, ids, g.xid.last?.code ?? 0);
           out.add(lastXidTime, ids, g.xid.last?.timeSeconds ?? 0);
+        }
+        if (g.migMode !== undefined) out.add(migMode, ids, g.migMode ? 1 : 0);
+        // Only what is the instance's own: power, energy, temperature and clocks stay the GPU's.
+        for (const m of g.mig ?? []) {
+          const labels = { ...ids, mig_instance: migInstanceLabel(m), mig_profile: m.profile };
+          out.add(migInfo, { ...labels, mig_uuid: m.uuid }, 1);
+          if (m.memoryTotalBytes !== undefined) out.add(migMemory.total, labels, m.memoryTotalBytes);
+          if (m.memoryUsedBytes !== undefined) out.add(migMemory.used, labels, m.memoryUsedBytes);
+          if (m.memoryFreeBytes !== undefined) out.add(migMemory.free, labels, m.memoryFreeBytes);
         }
         for (const reason of THROTTLE_REASONS) {
           const v = g.throttle[reason];

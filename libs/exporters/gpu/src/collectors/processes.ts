@@ -5,13 +5,13 @@ import type { GpuSnapshot } from '../sources/types';
 
 const processMemory = gauge(
   'llmmon_gpu_process_memory_used_bytes',
-  'GPU memory used by a process, in bytes, with the container that owns it ("" for host processes).',
-  ['gpu', 'uuid', 'pid', 'process_name', 'container'],
+  'GPU memory used by a process, in bytes, with the container that owns it ("" for host processes) and its MIG device ("" outside MIG).',
+  ['gpu', 'uuid', 'mig_instance', 'pid', 'process_name', 'container'],
 );
 const containerMemory = gauge(
   'llmmon_gpu_container_memory_used_bytes',
-  'GPU memory used by all processes of a container on a GPU, in bytes.',
-  ['gpu', 'uuid', 'container', 'compose_service'],
+  'GPU memory used by all processes of a container on a GPU (or MIG device: mig_instance, "" outside MIG), in bytes.',
+  ['gpu', 'uuid', 'mig_instance', 'container', 'compose_service'],
 );
 
 /** A GPU process with what the host's /proc says about it. */
@@ -54,7 +54,10 @@ export function processCollector(
       const gpuIndex = new Map(snap.gpus.map((g) => [g.uuid, String(g.index)]));
       const perContainer = new Map<
         string,
-        { labels: Record<'gpu' | 'uuid' | 'container' | 'compose_service', string>; bytes: number }
+        {
+          labels: Record<'gpu' | 'uuid' | 'mig_instance' | 'container' | 'compose_service', string>;
+          bytes: number;
+        }
       >();
       for (const { process: p, processName, containerId } of await processes) {
         if (p.usedMemoryBytes === undefined) continue;
@@ -65,6 +68,7 @@ export function processCollector(
           {
             gpu,
             uuid: p.gpuUuid,
+            mig_instance: p.migInstance ?? '',
             pid: String(p.pid),
             process_name: processName,
             container: c?.name ?? '',
@@ -72,9 +76,16 @@ export function processCollector(
           p.usedMemoryBytes,
         );
         if (!c) continue;
-        const key = `${p.gpuUuid}\0${c.name}`;
+        const migInstance = p.migInstance ?? '';
+        const key = `${p.gpuUuid}\0${migInstance}\0${c.name}`;
         const entry = perContainer.get(key) ?? {
-          labels: { gpu, uuid: p.gpuUuid, container: c.name, compose_service: c.composeService },
+          labels: {
+            gpu,
+            uuid: p.gpuUuid,
+            mig_instance: migInstance,
+            container: c.name,
+            compose_service: c.composeService,
+          },
           bytes: 0,
         };
         entry.bytes += p.usedMemoryBytes;

@@ -77,6 +77,7 @@ export const GPU_FIELDS = [
   'pcie.link.gen.max',
   'pcie.link.width.current',
   'pcie.link.width.max',
+  'mig.mode.current',
   ...THROTTLE_REASONS.map((r) => `clocks_event_reasons.${r}`),
 ] as const;
 
@@ -183,6 +184,8 @@ export function parseQueryGpu(
       pcieLinkGenerationMax: num(get('pcie.link.gen.max')),
       pcieLinkWidth: num(get('pcie.link.width.current')),
       pcieLinkWidthMax: num(get('pcie.link.width.max')),
+      // The mode only: MIG devices' own readings are in `nvidia-smi -q` alone (use NVML for them).
+      migMode: flag(get('mig.mode.current')),
       throttle: Object.fromEntries(
         THROTTLE_REASONS.map((r) => [r, flag(get(`clocks_event_reasons.${r}`))]),
       ) as Record<ThrottleReason, boolean | undefined>,

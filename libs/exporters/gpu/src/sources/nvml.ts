@@ -6,6 +6,8 @@ import {
   type GpuReading,
   type GpuSnapshot,
   type GpuSource,
+  type MigReading,
+  migInstanceLabel,
   type ProcessReading,
   type ThrottleReason,
   unknownThrottle,
@@ -19,6 +21,9 @@ const INSUFFICIENT_SIZE = 7;
 const GPU_IS_LOST = 15;
 const RESET_REQUIRED = 16;
 const UNKNOWN = 999;
+const NOT_FOUND = 6;
+/** A process's instance ids outside MIG (NVML's 0xFFFFFFFF). */
+const NO_ID = 0xffffffff;
 const FUNCTION_NOT_FOUND = 13;
 const ARGUMENT_VERSION_MISMATCH = 25;
 /** nvmlMemory_v2: sizeof(nvmlMemory_v2_t) | 2 << 24 (nvml.h's NVML_STRUCT_VERSION). */
@@ -161,6 +166,12 @@ export class NvmlSource implements GpuSource {
       eventWait: 'int nvmlEventSetWait_v2(nvmlEventSet_st *set, _Out_ nvmlEventData_t *data, uint timeoutms)',
       procs:
         'int nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_st *device, _Inout_ uint *count, _Out_ nvmlProcessInfo_t *infos)',
+      migMode: 'int nvmlDeviceGetMigMode(nvmlDevice_st *device, _Out_ uint *current, _Out_ uint *pending)',
+      migCount: 'int nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_st *device, _Out_ uint *count)',
+      migHandle:
+        'int nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_st *device, uint index, _Out_ nvmlDevice_st **mig)',
+      gpuInstance: 'int nvmlDeviceGetGpuInstanceId(nvmlDevice_st *device, _Out_ uint *id)',
+      computeInstance: 'int nvmlDeviceGetComputeInstanceId(nvmlDevice_st *device, _Out_ uint *id)',
     };
     for (const [key, proto] of Object.entries(decl)) this.f[key] = lib.func(proto) as unknown as Fn;
     // Drivers since R510: "used" without the driver's reserved memory, as nvidia-smi shows it.
@@ -352,7 +363,10 @@ export class NvmlSource implements GpuSource {
     const eccCorrectedAggregate = this.out<number | bigint>('ecc', h, 0, 1);
     const millijoules = this.out<number | bigint>('energy', h);
     const rows = this.remappedRows(h);
-    // Processes: ask with room for 64 (an H200 rarely runs more); grow once if told to.
+    const migMode = this.migMode(h);
+    const mig = migMode ? this.migDevices(h) : undefined;
+    // Processes: ask with room for 64 (an H200 rarely runs more); grow once if told to. On a MIG
+    // GPU the parent's list has every instance's processes, each with its instance's ids.
     let infos = this.runningProcesses(h, 64);
     if (infos === 'more') infos = this.runningProcesses(h, 1024);
     for (const p of infos === 'more' ? [] : infos) {
@@ -361,6 +375,10 @@ export class NvmlSource implements GpuSource {
         pid: p.pid,
         processName: '',
         usedMemoryBytes: Number(p.usedGpuMemory),
+        migInstance:
+          mig && p.gpuInstanceId !== NO_ID
+            ? migInstanceLabel({ gpuInstanceId: p.gpuInstanceId, computeInstanceId: p.computeInstanceId })
+            : undefined,
       });
     }
     return {
@@ -394,6 +412,8 @@ export class NvmlSource implements GpuSource {
       pcieLinkWidth: this.out<number>('pcieWidth', h),
       pcieLinkWidthMax: this.out<number>('pcieWidthMax', h),
       xid: this.xidCounts(index),
+      migMode,
+      mig,
       energyJoules: millijoules === undefined ? undefined : Number(millijoules) / 1000,
       remappedRowsCorrectable: rows?.[0],
       remappedRowsUncorrectable: rows?.[1],
@@ -417,10 +437,46 @@ export class NvmlSource implements GpuSource {
     return outs.map((o) => o[0]!) as [number, number, number, number];
   }
 
+  /** undefined where the GPU or the driver has no MIG (pre-Ampere, old drivers). */
+  private migMode(h: unknown): boolean | undefined {
+    const current = [0];
+    const code = this.f['migMode']!(h, current, [0]);
+    if (code === NOT_SUPPORTED || code === FUNCTION_NOT_FOUND) return undefined;
+    this.check(code, 'nvmlDeviceGetMigMode');
+    return current[0] === 1;
+  }
+
+  /** Every MIG device of a MIG-enabled GPU: slots without an instance answer NOT_FOUND. */
+  private migDevices(h: unknown): MigReading[] {
+    const max = this.out<number>('migCount', h) ?? 0;
+    const devices: MigReading[] = [];
+    for (let i = 0; i < max; i++) {
+      const out = [null];
+      const code = this.f['migHandle']!(h, i, out);
+      if (code === NOT_FOUND) continue;
+      this.check(code, 'nvmlDeviceGetMigDeviceHandleByIndex');
+      const m = out[0];
+      const mem = this.out<MemoryInfo>('mem', m);
+      devices.push({
+        uuid: this.str('uuid', m),
+        gpuInstanceId: this.out<number>('gpuInstance', m) ?? 0,
+        computeInstanceId: this.out<number>('computeInstance', m) ?? 0,
+        // "NVIDIA H200 MIG 1g.18gb" (and "+me" profiles, with a media engine).
+        profile: /\bMIG (\S+)$/.exec(this.str('name', m))?.[1] ?? 'unknown',
+        memoryTotalBytes: mem ? Number(mem.total) : undefined,
+        memoryUsedBytes: mem ? Number(mem.used) : undefined,
+        memoryFreeBytes: mem ? Number(mem.free) : undefined,
+      });
+    }
+    return devices;
+  }
+
   private runningProcesses(
     h: unknown,
     room: number,
-  ): { pid: number; usedGpuMemory: number | bigint }[] | 'more' {
+  ):
+    | { pid: number; usedGpuMemory: number | bigint; gpuInstanceId: number; computeInstanceId: number }[]
+    | 'more' {
     const count = [room];
     const infos = Array.from({ length: room }, () => ({
       pid: 0,

@@ -45,11 +45,34 @@ export interface GpuReading {
    * registered for them). The source counts from its start; XidHistory adds what earlier runs kept.
    */
   readonly xid?: XidCounts | undefined;
+  /** MIG mode is enabled (true), disabled (false), or the GPU has none (undefined). */
+  readonly migMode?: boolean | undefined;
+  /** The GPU's MIG devices when MIG is enabled (NVML only). */
+  readonly mig?: readonly MigReading[] | undefined;
   /** The driver cannot read the GPU (see GPU_FAULTS): only its identity is known, if that. */
   readonly fault?: GpuFault | undefined;
   /** Clock-event (throttle) reasons: true active, false not, undefined unknown. */
   readonly throttle: Readonly<Record<ThrottleReason, boolean | undefined>>;
 }
+
+/**
+ * One MIG device: a compute instance of a GPU instance, a GPU of its own to CUDA. Only what
+ * belongs to it; power, energy, temperature and clocks are the parent GPU's.
+ */
+export interface MigReading {
+  readonly uuid: string;
+  readonly gpuInstanceId: number;
+  readonly computeInstanceId: number;
+  /** e.g. "1g.18gb": compute slices and memory, from the device name. */
+  readonly profile: string;
+  readonly memoryTotalBytes?: number | undefined;
+  readonly memoryUsedBytes?: number | undefined;
+  readonly memoryFreeBytes?: number | undefined;
+}
+
+/** How a MIG device is named in labels: "<GPU instance>/<compute instance>", as nvidia-smi shows it. */
+export const migInstanceLabel = (m: Pick<MigReading, 'gpuInstanceId' | 'computeInstanceId'>) =>
+  `${m.gpuInstanceId}/${m.computeInstanceId}`;
 
 export interface XidCounts {
   /** Errors per XID code. */
@@ -91,6 +114,8 @@ export interface ProcessReading {
   readonly pid: number;
   readonly processName: string;
   readonly usedMemoryBytes?: number | undefined;
+  /** The MIG device it runs on ("<GPU instance>/<compute instance>"), where its GPU is in MIG mode. */
+  readonly migInstance?: string | undefined;
 }
 
 export interface GpuSnapshot {
