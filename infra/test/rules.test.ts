@@ -66,6 +66,7 @@ it('has the alerts of SPEC §7, GPU health and self-monitoring', () => {
       'DiskSpaceCritical',
       'GpuDegraded',
       'GpuMemoryCritical',
+      'GpuNvlinkDown',
       'GpuTemperatureCritical',
       'GpuTemperatureHigh',
       'GpuUnhealthy',

@@ -81,3 +81,32 @@ it('docs/gpu-metrics.md lists the XID catalog the GPU dashboard maps codes with'
   }));
   expect(rows).toEqual(XID_CATALOG);
 });
+
+it('docs/gpu-metrics.md maps every family the GPU exporter declares', async () => {
+  const gpu = TOPOLOGY.find((t) => t.app === 'gpu-exporter')!;
+  const config = loadExporterConfig(gpu.definition, { GPU_SOURCE: 'nvidia-smi', DOCKER_ENABLED: 'false' });
+  const exporter = await RunningExporter.build(gpu.definition, config, { logger: silentLogger() });
+  const declared = exporter.collectors.flatMap((c) => c.metrics.map((m) => m.name));
+  const doc = readFileSync(join(ROOT, 'docs/gpu-metrics.md'), 'utf8');
+  const documented = new Set(
+    [...doc.matchAll(/`(llmmon_gpu[\w{},]*)`/g)].flatMap((m) => expandBraces(m[1]!)),
+  );
+  expect(declared.filter((name) => !documented.has(name))).toEqual([]);
+});
+
+/**
+ * `llmmon_gpu_ecc_{uncorrected,corrected}_total{gpu}` → the names it stands for: a brace group
+ * is alternatives, except a last one of label names (`{pid,container}`, not `{,_max}`).
+ */
+function expandBraces(text: string): string[] {
+  const last = /\{([^{}]*)\}$/.exec(text);
+  if (last && last[1]!.split(',').every((a) => /^[a-z]/.test(a)))
+    return expandBraces(text.slice(0, last.index));
+  const group = /\{([^{}]*)\}/.exec(text);
+  if (!group) return [text];
+  return group[1]!
+    .split(',')
+    .flatMap((alt) =>
+      expandBraces(text.slice(0, group.index) + alt + text.slice(group.index + group[0].length)),
+    );
+}

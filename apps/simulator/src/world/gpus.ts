@@ -19,6 +19,11 @@ export function initialGpus(uptimeSeconds: number, layout: LayoutName): GpuState
     memoryTemperatureC: 40,
     powerW: GPU.idlePowerW,
     energyJ: Math.max(0, uptimeSeconds) * 400, // as if it had run at ~400 W since boot
+    // As if the GPU had moved ~50 MB/s over PCIe and ~5 GB/s over NVLink since boot.
+    pcieTxBytes: Math.max(0, uptimeSeconds) * 1e7,
+    pcieRxBytes: Math.max(0, uptimeSeconds) * 4e7,
+    nvlinkTxBytes: Math.max(0, uptimeSeconds) * 5e9,
+    nvlinkRxBytes: Math.max(0, uptimeSeconds) * 5e9,
     smClockMHz: GPU.idleSmClockMHz,
     memClockMHz: GPU.memClockMHz,
     pstate: 'P8',
@@ -82,6 +87,15 @@ export function stepGpus(world: World, dt: number, t: number, load: number): voi
       GPU.idlePowerW + dynamic * (1 + 0.02 * smoothNoise(seed, key + 2, t, 5)),
     );
     g.energyJ += g.powerW * dt;
+    // Tensor-parallel ranks all-reduce over NVLink at every step; requests and tokens cross PCIe,
+    // and a loading model's weights come in over it.
+    const tensorParallel = models.some((m) => m.spec.gpus.length > 1);
+    const loading = models.some((m) => m.status === 'loading');
+    const nvlink = (tensorParallel ? 40e9 * util : 0) + 1e6;
+    g.nvlinkTxBytes += nvlink * dt;
+    g.nvlinkRxBytes += nvlink * dt;
+    g.pcieTxBytes += (2e6 + 1e8 * util) * dt;
+    g.pcieRxBytes += (4e6 + 5e8 * util + (loading ? 5e9 : 0)) * dt;
     // A GPU that must be reset got there through an error the driver raised: a double-bit ECC error.
     if (needReset.has(g.spec.index) && !g.resetRequired) world.recordXid(g.spec.index, 48);
     g.resetRequired = needReset.has(g.spec.index);

@@ -27,6 +27,8 @@ export const GPU = {
   maxSmClockMHz: 1980,
   idleSmClockMHz: 345,
   memClockMHz: 3201,
+  /** NVLinks per GPU (HGX H200: 18, all to the NVSwitches). */
+  nvlinks: 18,
   driver: '575.57.08',
   cuda: '12.9',
 } as const;

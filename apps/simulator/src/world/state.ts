@@ -33,6 +33,11 @@ export interface GpuState {
   powerW: number;
   /** Total energy since boot, joules (a counter). */
   energyJ: number;
+  /** PCIe and NVLink (data) bytes since boot, per direction (counters). */
+  pcieTxBytes: number;
+  pcieRxBytes: number;
+  nvlinkTxBytes: number;
+  nvlinkRxBytes: number;
   smClockMHz: number;
   memClockMHz: number;
   pstate: 'P0' | 'P8';

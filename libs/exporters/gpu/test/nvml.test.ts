@@ -68,6 +68,24 @@ describe('NVML source', () => {
     expect(snap.gpus[0]!.xid).toEqual({ counts: {}, last: undefined });
     expect((await source.read()).gpus[1]!.xid).toEqual(snap.gpus[1]!.xid);
     expect(snap.gpus[2]).toMatchObject({ pcieLinkWidth: 8, pcieLinkWidthMax: 16, pcieLinkGeneration: 5 });
+    // PCIe and NVLink traffic counters (NVLink counts KiB), link states, errors summed over links.
+    expect(snap.gpus[2]).toMatchObject({ pcieTransmitBytes: 3e9, pcieReceiveBytes: 6e9, pcieReplays: 0 });
+    expect(snap.gpus[2]!.nvlinks).toHaveLength(18);
+    expect(snap.gpus[2]!.nvlinks![17]).toEqual({
+      link: 17,
+      up: true,
+      transmitBytes: 18000 * 1024,
+      receiveBytes: 36000 * 1024,
+    });
+    expect(snap.gpus[4]!.nvlinks!.filter((l) => !l.up).map((l) => l.link)).toEqual([17]);
+    expect(snap.gpus[4]!.nvlinkErrors).toEqual({
+      replay: 2,
+      recovery: 0,
+      crc_flit: 5,
+      crc_data: 0,
+      ecc_data: 0,
+    });
+    expect(snap.gpus[4]!.pcieReplays).toBe(3);
     expect(snap.gpus[6]).toMatchObject({
       remappedRowsCorrectable: 2,
       remappedRowsUncorrectable: 1,
@@ -144,6 +162,16 @@ describe('NVML source', () => {
     expect(f.get('llmmon_gpu_last_xid')!.samples.map((s) => s.value)).toEqual([0, 48, 0, 0, 0, 0, 0, 0]);
     const lastTime = f.get('llmmon_gpu_last_xid_timestamp_seconds')!.samples;
     expect(lastTime.filter((s) => s.value > 0).map((s) => s.labels['gpu'])).toEqual(['1']);
+    // Traffic: one series per link and direction, link states, errors per GPU by type (healthy GPUs only).
+    expect(f.get('llmmon_gpu_nvlink_bytes_total')!.samples).toHaveLength(5 * 18 * 2);
+    const down = f.get('llmmon_gpu_nvlink_up')!.samples.filter((s) => s.value === 0);
+    expect(down).toEqual([]); // GPU 4 (whose link 17 is down) is the sick one here: no readings
+    expect(f.get('llmmon_gpu_nvlink_errors_total')!.samples).toHaveLength(5 * 5);
+    expect(
+      f
+        .get('llmmon_gpu_pcie_bytes_total')!
+        .samples.find((s) => s.labels['gpu'] === '0' && s.labels['direction'] === 'receive')!.value,
+    ).toBe(2e9);
     // The GPU waiting for a reset to finish a row remap is the one to page about.
     const pending = f.get('llmmon_gpu_row_remap_pending')!.samples;
     expect(pending.filter((s) => s.value === 1).map((s) => s.labels['gpu'])).toEqual(['6']);

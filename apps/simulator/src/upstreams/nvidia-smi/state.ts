@@ -33,6 +33,12 @@ export interface GpuSnapshot {
     readonly clockEventReasons: number;
     /** Energy since boot, millijoules (NVML only: nvidia-smi has no query field for it). */
     readonly energyMj: number;
+    /** Traffic since boot, bytes (NVML only), and the GPU's NVLinks (an HGX H200 has 18). */
+    readonly pcieTxBytes: number;
+    readonly pcieRxBytes: number;
+    readonly nvlinks: number;
+    readonly nvlinkTxBytes: number;
+    readonly nvlinkRxBytes: number;
     /** Every reading answers "[GPU requires reset]"; only its identity is printed. */
     readonly resetRequired: boolean;
     readonly idle: boolean;
@@ -86,6 +92,11 @@ export function gpuSnapshot(world: World): GpuSnapshot {
       thermalSlowdown: g.thermalSlowdown,
       clockEventReasons: (g.utilization < 0.01 ? 0x1 : 0) | (g.thermalSlowdown ? 0x40 | 0x20 : 0),
       energyMj: Math.round(g.energyJ * 1000),
+      pcieTxBytes: Math.round(g.pcieTxBytes),
+      pcieRxBytes: Math.round(g.pcieRxBytes),
+      nvlinks: GPU.nvlinks,
+      nvlinkTxBytes: Math.round(g.nvlinkTxBytes),
+      nvlinkRxBytes: Math.round(g.nvlinkRxBytes),
       resetRequired: g.resetRequired,
       idle: g.utilization < 0.01,
       processes: g.processes.map((p) => ({

@@ -36,6 +36,11 @@ export function nvmlStateText(snap: GpuSnapshot): string {
         `pstate=${Number(g.pstate.slice(1))}`,
         `reasons=${g.clockEventReasons}`,
         `mig=${g.migMode ? 1 : 0}`,
+        `pcie_tx=${g.pcieTxBytes}`,
+        `pcie_rx=${g.pcieRxBytes}`,
+        `nvlinks=${g.nvlinks}`,
+        `nvlink_tx_kib=${Math.round(g.nvlinkTxBytes / 1024)}`,
+        `nvlink_rx_kib=${Math.round(g.nvlinkRxBytes / 1024)}`,
         `name=${g.name}`,
       ].join(' '),
     );

@@ -99,6 +99,51 @@ export const gpuUsage: DashboardSpec = {
       unit: UNIT.hertz,
       queries: [promql(`llmmon_gpu_sm_clock_hertz{${FILTERS.gpu}}`, 'GPU {{gpu}}')],
     }),
+    timeSeries({
+      title: 'PCIe traffic',
+      description:
+        "Bytes per second over each GPU's PCIe link (receive: host to GPU, e.g. weights while a model loads; transmit: GPU to host). NVML source, drivers R535+.",
+      unit: UNIT.bytesPerSecond,
+      queries: [
+        promql(
+          `sum by (gpu, direction) (rate(llmmon_gpu_pcie_bytes_total{${FILTERS.gpu}}[$__rate_interval]))`,
+          'GPU {{gpu}} {{direction}}',
+        ),
+      ],
+    }),
+    timeSeries({
+      title: 'NVLink traffic',
+      description:
+        "Data bytes per second over each GPU's NVLinks, all links summed (tensor-parallel models all-reduce over them at every step). NVML source.",
+      unit: UNIT.bytesPerSecond,
+      queries: [
+        promql(
+          `sum by (gpu, direction) (rate(llmmon_gpu_nvlink_bytes_total{${FILTERS.gpu}}[$__rate_interval]))`,
+          'GPU {{gpu}} {{direction}}',
+        ),
+      ],
+    }),
+    tablePanel({
+      title: 'Interconnect errors',
+      description:
+        'Per GPU: NVLinks down now (GpuNvlinkDown warns after 5 minutes), NVLink errors (replays, recoveries, CRC, ECC) and PCIe replays in the time range. Anything above 0 needs a look. NVML source.',
+      unit: UNIT.count,
+      thresholds: THRESHOLDS.anyIsBad(),
+      merge: true,
+      queries: [
+        promql(`sum by (gpu) (1 - llmmon_gpu_nvlink_up{${FILTERS.gpu}})`, '', { instant: true, table: true }),
+        promql(`sum by (gpu) (increase(llmmon_gpu_nvlink_errors_total{${FILTERS.gpu}}[$__range]))`, '', {
+          instant: true,
+          table: true,
+        }),
+        promql(`sum by (gpu) (increase(llmmon_gpu_pcie_replays_total{${FILTERS.gpu}}[$__range]))`, '', {
+          instant: true,
+          table: true,
+        }),
+      ],
+      rename: { 'Value #A': 'NVLinks down', 'Value #B': 'NVLink errors', 'Value #C': 'PCIe replays' },
+      sortBy: 'gpu',
+    }),
     barGauge({
       title: 'GPU memory per container',
       description: 'GPU memory each container holds, over the selected GPUs.',

@@ -5,7 +5,13 @@ import {
   counter,
   gauge,
 } from '@llmmon/metrics-core';
-import { migInstanceLabel, THROTTLE_REASONS, type GpuReading, type GpuSnapshot } from '../sources/types';
+import {
+  migInstanceLabel,
+  NVLINK_ERROR_TYPES,
+  THROTTLE_REASONS,
+  type GpuReading,
+  type GpuSnapshot,
+} from '../sources/types';
 import { XID_CATALOG } from '../xid-catalog';
 
 const G = ['gpu', 'uuid'] as const;
@@ -203,6 +209,31 @@ const lastXidTime = gauge(
   ['gpu', 'uuid'],
 );
 const CATALOG_CODES = XID_CATALOG.map((x) => x.code);
+const pcieBytes = counter(
+  'llmmon_gpu_pcie_bytes_total',
+  "Bytes over the GPU's PCIe link since the driver was loaded, by direction (transmit, receive; NVML only, drivers R535+).",
+  ['gpu', 'uuid', 'direction'],
+);
+const pcieReplays = counter(
+  'llmmon_gpu_pcie_replays_total',
+  'PCIe link-level replays (retransmissions after errors) since the driver was loaded (NVML only).',
+  G,
+);
+const nvlinkUp = gauge(
+  'llmmon_gpu_nvlink_up',
+  'Whether an NVLink of the GPU is active (1) or down (0); absent for GPUs without NVLink (NVML only).',
+  ['gpu', 'uuid', 'link'],
+);
+const nvlinkBytes = counter(
+  'llmmon_gpu_nvlink_bytes_total',
+  'Data bytes over an NVLink since the driver was loaded, by direction (transmit, receive; NVML only).',
+  ['gpu', 'uuid', 'link', 'direction'],
+);
+const nvlinkErrors = counter(
+  'llmmon_gpu_nvlink_errors_total',
+  "NVLink errors over all the GPU's links, by type: replay, recovery, crc_flit, crc_data, ecc_data (NVML only).",
+  ['gpu', 'uuid', 'type'],
+);
 const migMode = gauge(
   'llmmon_gpu_mig_mode',
   'MIG mode of the GPU: 1 enabled (its MIG devices are listed apart), 0 disabled; absent where the GPU has no MIG.',
@@ -260,6 +291,7 @@ export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>): Collect
       ...GPU_METRICS.map((m) => m.def),
       ...[info, throttle, count, health, xidErrors, lastXid, lastXidTime],
       ...[migMode, migInfo, migMemory.total, migMemory.used, migMemory.free],
+      ...[pcieBytes, pcieReplays, nvlinkUp, nvlinkBytes, nvlinkErrors],
     ],
     collect(out) {
       const snap = snapshot.current.value;
@@ -293,6 +325,24 @@ export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>): Collect
             out.add(xidErrors, { ...ids, xid: String(code) }, g.xid.counts[code] ?? 0);
           out.add(lastXid, ids, g.xid.last?.code ?? 0);
           out.add(lastXidTime, ids, g.xid.last?.timeSeconds ?? 0);
+        }
+        if (g.pcieTransmitBytes !== undefined)
+          out.add(pcieBytes, { ...ids, direction: 'transmit' }, g.pcieTransmitBytes);
+        if (g.pcieReceiveBytes !== undefined)
+          out.add(pcieBytes, { ...ids, direction: 'receive' }, g.pcieReceiveBytes);
+        if (g.pcieReplays !== undefined) out.add(pcieReplays, ids, g.pcieReplays);
+        for (const l of g.nvlinks ?? []) {
+          const link = { ...ids, link: String(l.link) };
+          out.add(nvlinkUp, link, l.up ? 1 : 0);
+          if (l.transmitBytes !== undefined)
+            out.add(nvlinkBytes, { ...link, direction: 'transmit' }, l.transmitBytes);
+          if (l.receiveBytes !== undefined)
+            out.add(nvlinkBytes, { ...link, direction: 'receive' }, l.receiveBytes);
+        }
+        // Per GPU, not per link: 5 types × 18 links × 8 GPUs would be 720 series of mostly 0.
+        for (const type of NVLINK_ERROR_TYPES) {
+          const v = g.nvlinkErrors?.[type];
+          if (v !== undefined) out.add(nvlinkErrors, { ...ids, type }, v);
         }
         if (g.migMode !== undefined) out.add(migMode, ids, g.migMode ? 1 : 0);
         // Only what is the instance's own: power, energy, temperature and clocks stay the GPU's.

@@ -8,6 +8,8 @@ import {
   type GpuSource,
   type MigReading,
   migInstanceLabel,
+  NVLINK_ERROR_TYPES,
+  type NvlinkErrorType,
   type ProcessReading,
   type ThrottleReason,
   unknownThrottle,
@@ -22,6 +24,14 @@ const GPU_IS_LOST = 15;
 const RESET_REQUIRED = 16;
 const UNKNOWN = 999;
 const NOT_FOUND = 6;
+const INVALID_ARGUMENT = 2;
+/** NVML_NVLINK_MAX_LINKS: H100 and H200 have 18. */
+const MAX_NVLINKS = 18;
+/** nvmlDeviceGetFieldValues ids (nvml.h NVML_FI_DEV_…). */
+const FIELD_NVLINK_TX_KIB = 138;
+const FIELD_NVLINK_RX_KIB = 139;
+const FIELD_PCIE_TX_BYTES = 197;
+const FIELD_PCIE_RX_BYTES = 198;
 /** A process's instance ids outside MIG (NVML's 0xFFFFFFFF). */
 const NO_ID = 0xffffffff;
 const FUNCTION_NOT_FOUND = 13;
@@ -98,6 +108,15 @@ function declareNvmlTypes(): void {
     gpuInstanceId: 'uint',
     computeInstanceId: 'uint',
   });
+  koffi.struct('nvmlFieldValue_t', {
+    fieldId: 'uint',
+    scopeId: 'uint',
+    timestamp: 'int64',
+    latencyUsec: 'int64',
+    valueType: 'uint',
+    nvmlReturn: 'int',
+    value: 'uint64', // a union; the fields read here are all unsigned long long
+  });
   koffi.struct('nvmlProcessInfo_t', {
     pid: 'uint',
     usedGpuMemory: 'uint64',
@@ -166,6 +185,10 @@ export class NvmlSource implements GpuSource {
       eventWait: 'int nvmlEventSetWait_v2(nvmlEventSet_st *set, _Out_ nvmlEventData_t *data, uint timeoutms)',
       procs:
         'int nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_st *device, _Inout_ uint *count, _Out_ nvmlProcessInfo_t *infos)',
+      pcieReplays: 'int nvmlDeviceGetPcieReplayCounter(nvmlDevice_st *device, _Out_ uint *value)',
+      nvlinkState: 'int nvmlDeviceGetNvLinkState(nvmlDevice_st *device, uint link, _Out_ uint *isActive)',
+      nvlinkErrors:
+        'int nvmlDeviceGetNvLinkErrorCounter(nvmlDevice_st *device, uint link, int counter, _Out_ uint64_t *value)',
       migMode: 'int nvmlDeviceGetMigMode(nvmlDevice_st *device, _Out_ uint *current, _Out_ uint *pending)',
       migCount: 'int nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_st *device, _Out_ uint *count)',
       migHandle:
@@ -177,6 +200,14 @@ export class NvmlSource implements GpuSource {
     // Drivers since R510: "used" without the driver's reserved memory, as nvidia-smi shows it.
     // The v1 call counts reserved memory as used (seen on an H200 with driver 580: 1844 MiB
     // used by v1 where nvidia-smi showed 1229 MiB used and 616 MiB reserved).
+    try {
+      // Drivers before R450 lack field values: no PCIe or NVLink byte counters there.
+      this.f['fields'] = lib.func(
+        'int nvmlDeviceGetFieldValues(nvmlDevice_st *device, int count, _Inout_ nvmlFieldValue_t *values)',
+      ) as unknown as Fn;
+    } catch {
+      delete this.f['fields'];
+    }
     try {
       this.f['memV2'] = lib.func(
         'int nvmlDeviceGetMemoryInfo_v2(nvmlDevice_st *device, _Inout_ nvmlMemory_v2_t *memory)',
@@ -363,6 +394,7 @@ export class NvmlSource implements GpuSource {
     const eccCorrectedAggregate = this.out<number | bigint>('ecc', h, 0, 1);
     const millijoules = this.out<number | bigint>('energy', h);
     const rows = this.remappedRows(h);
+    const links = this.nvlinks(h);
     const migMode = this.migMode(h);
     const mig = migMode ? this.migDevices(h) : undefined;
     // Processes: ask with room for 64 (an H200 rarely runs more); grow once if told to. On a MIG
@@ -412,6 +444,11 @@ export class NvmlSource implements GpuSource {
       pcieLinkWidth: this.out<number>('pcieWidth', h),
       pcieLinkWidthMax: this.out<number>('pcieWidthMax', h),
       xid: this.xidCounts(index),
+      pcieTransmitBytes: links.pcieTransmitBytes,
+      pcieReceiveBytes: links.pcieReceiveBytes,
+      pcieReplays: this.out<number>('pcieReplays', h),
+      nvlinks: links.nvlinks,
+      nvlinkErrors: links.nvlinkErrors,
       migMode,
       mig,
       energyJoules: millijoules === undefined ? undefined : Number(millijoules) / 1000,
@@ -435,6 +472,68 @@ export class NvmlSource implements GpuSource {
     if (code === NOT_SUPPORTED) return undefined;
     this.check(code, 'nvmlDeviceGetRemappedRows');
     return outs.map((o) => o[0]!) as [number, number, number, number];
+  }
+
+  /**
+   * PCIe and NVLink traffic counters in one field-values call (PCIe bytes: fields 197/198,
+   * drivers R535+; NVLink data KiB per link: 138/139), link states and error counters. What the
+   * GPU or driver lacks is undefined; a GPU without NVLink answers NOT_SUPPORTED for link 0.
+   */
+  private nvlinks(
+    h: unknown,
+  ): Pick<GpuReading, 'pcieTransmitBytes' | 'pcieReceiveBytes' | 'nvlinks' | 'nvlinkErrors'> {
+    const states: boolean[] = [];
+    for (let link = 0; link < MAX_NVLINKS; link++) {
+      const active = [0];
+      const code = this.f['nvlinkState']!(h, link, active);
+      if (code === NOT_SUPPORTED || code === INVALID_ARGUMENT) break;
+      this.check(code, 'nvmlDeviceGetNvLinkState');
+      states.push(active[0] === 1);
+    }
+    const field = (fieldId: number, scopeId = 0) => ({
+      fieldId,
+      scopeId,
+      timestamp: 0,
+      latencyUsec: 0,
+      valueType: 0,
+      nvmlReturn: 0,
+      value: 0,
+    });
+    const asked = [
+      field(FIELD_PCIE_TX_BYTES),
+      field(FIELD_PCIE_RX_BYTES),
+      ...states.flatMap((_, link) => [field(FIELD_NVLINK_TX_KIB, link), field(FIELD_NVLINK_RX_KIB, link)]),
+    ];
+    const got = this.f['fields'] && this.f['fields'](h, asked.length, asked) === SUCCESS ? asked : undefined;
+    const valueOf = (i: number, scale = 1) => {
+      const v = got?.[i];
+      return v && v.nvmlReturn === SUCCESS ? Number(v.value) * scale : undefined;
+    };
+    const nvlinkErrors = states.length
+      ? (Object.fromEntries(
+          NVLINK_ERROR_TYPES.map((type, counter) => [
+            type,
+            states.reduce((sum, _, link) => {
+              const out = [0];
+              const code = this.f['nvlinkErrors']!(h, link, counter, out);
+              return code === SUCCESS ? sum + Number(out[0]) : sum;
+            }, 0),
+          ]),
+        ) as Record<NvlinkErrorType, number>)
+      : undefined;
+    return {
+      pcieTransmitBytes: valueOf(0),
+      pcieReceiveBytes: valueOf(1),
+      nvlinks: states.length
+        ? states.map((up, link) => ({
+            link,
+            up,
+            transmitBytes: valueOf(2 + 2 * link, 1024),
+            receiveBytes: valueOf(3 + 2 * link, 1024),
+          }))
+        : undefined,
+      nvlinkErrors,
+    };
   }
 
   /** undefined where the GPU or the driver has no MIG (pre-Ampere, old drivers). */

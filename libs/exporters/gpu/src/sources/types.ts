@@ -32,6 +32,14 @@ export interface GpuReading {
   readonly pcieLinkGenerationMax?: number | undefined;
   readonly pcieLinkWidth?: number | undefined;
   readonly pcieLinkWidthMax?: number | undefined;
+  /** PCIe traffic since the driver was loaded, bytes, and link-level replays (NVML only). */
+  readonly pcieTransmitBytes?: number | undefined;
+  readonly pcieReceiveBytes?: number | undefined;
+  readonly pcieReplays?: number | undefined;
+  /** Each NVLink of the GPU (none where it has no NVLink; NVML only). */
+  readonly nvlinks?: readonly NvlinkReading[] | undefined;
+  /** NVLink errors summed over the GPU's links, by type. */
+  readonly nvlinkErrors?: Readonly<Record<NvlinkErrorType, number>> | undefined;
   /** Energy since the driver was loaded, in joules (NVML only). */
   readonly energyJoules?: number | undefined;
   /** HBM rows remapped to spares over the GPU's life, by the error that caused it. */
@@ -73,6 +81,18 @@ export interface MigReading {
 /** How a MIG device is named in labels: "<GPU instance>/<compute instance>", as nvidia-smi shows it. */
 export const migInstanceLabel = (m: Pick<MigReading, 'gpuInstanceId' | 'computeInstanceId'>) =>
   `${m.gpuInstanceId}/${m.computeInstanceId}`;
+
+export interface NvlinkReading {
+  readonly link: number;
+  readonly up: boolean;
+  /** Data sent and received over the link since the driver was loaded, bytes. */
+  readonly transmitBytes?: number | undefined;
+  readonly receiveBytes?: number | undefined;
+}
+
+/** nvmlNvLinkErrorCounter_t, in its order: link-level replays and recoveries, CRC errors, ECC errors. */
+export const NVLINK_ERROR_TYPES = ['replay', 'recovery', 'crc_flit', 'crc_data', 'ecc_data'] as const;
+export type NvlinkErrorType = (typeof NVLINK_ERROR_TYPES)[number];
 
 export interface XidCounts {
   /** Errors per XID code. */
