@@ -2,7 +2,9 @@
 # Runs the built GPU exporter against this machine's real GPUs, once per source, while a
 # PyTorch load (when python3 has torch) keeps a process on GPU 0. For each source it prints
 # the GPU families of one scrape, the source's read time (10 samples), the exporter's
-# CPU for the reads and per scrape, and nvidia-smi's own reading beside ours. For a machine with an
+# CPU for the reads and per scrape, and nvidia-smi's own reading beside ours (identity,
+# readings, processes, MIG mode, PCIe link and replays, NVLink state and errors: read-only
+# queries, no setting or MIG mode is ever changed). For a machine with an
 # NVIDIA driver:
 #   npx nx build gpu-exporter && bash apps/gpu-exporter/bench/real-gpu.sh
 # NODE picks the node binary; NVML_LIBRARY the library (e.g. the test stub, to try the script
@@ -35,6 +37,7 @@ fi
 for source in nvml nvidia-smi; do
   echo "=== GPU_SOURCE=$source"
   HOST=127.0.0.1 PORT="$port" GPU_SOURCE="$source" GPU_REFRESH_SECONDS=1 SCRAPE_CACHE_SECONDS=0 \
+    GPU_STATE_DIR="$(mktemp -d)" \
     DOCKER_ENABLED="${DOCKER_ENABLED:-false}" LOG_LEVEL=warn \
     "$node" --max-semi-space-size=2 --max-old-space-size=128 "$main" &
   pid=$!
@@ -67,6 +70,14 @@ for source in nvml nvidia-smi; do
   nvidia-smi --query-gpu=index,temperature.gpu,power.draw,utilization.gpu,memory.used,memory.total \
     --format=csv 2>&1 || true
   nvidia-smi --query-compute-apps=pid,used_memory --format=csv 2>&1 || true
+  # Health, MIG, PCIe and NVLink as nvidia-smi sees them (read-only queries: nothing is set).
+  nvidia-smi --query-gpu=index,mig.mode.current,pcie.link.gen.current,pcie.link.width.current,remapped_rows.pending,remapped_rows.failure \
+    --format=csv 2>&1 || true
+  nvidia-smi -q -d PCIE 2>&1 | grep -E 'GPU 0|Replays|Tx Throughput|Rx Throughput' || true
+  nvidia-smi nvlink -s -i 0 2>&1 | head -20 || true
+  nvidia-smi nvlink -e -i 0 2>&1 | head -20 || true
+  echo "--- ours: health, XID, PCIe, NVLink, MIG (the full scrape follows)"
+  printf '%s\n' "$scrape" | grep -E '^llmmon_gpu_(health\{.*\} 1$|xid_errors_total\{.*\} [1-9]|last_xid|pcie_(bytes|replays)|nvlink_(errors|bytes_total\{.*link="0")|nvlink_up\{.*gpu="0"|mig)' || true
   printf '%s\n' "$scrape" | grep -E '^llmmon_(gpu|upstream)_' || true
   cpu2=$(cpu_ms "$pid")
   # 200 sequential scrapes on one keep-alive connection; the background reads' CPU over the

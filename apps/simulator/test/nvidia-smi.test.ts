@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { QueryError, queryComputeApps, queryGpu, queryXml } from '../src/upstreams/nvidia-smi/format';
 import { gpuSnapshot } from '../src/upstreams/nvidia-smi/state';
 import { scenarioByName } from '../src/world/scenarios';
+import { nvmlStateText } from '../src/upstreams/nvml/driver';
 import { World } from '../src/world/world';
 import { DIST, startSimulator } from './helpers';
 import { FIXTURES_DIR } from '@llmmon/fixtures';
@@ -73,6 +74,44 @@ describe('nvidia-smi --query-gpu', () => {
     expect(queryComputeApps(s, 'gpu_uuid,pid', { header: false, units: false })).not.toContain(
       s.gpus[5]!.uuid,
     );
+    // The driver raised one XID 48 (double-bit ECC) on the way, for NVML's event queue.
+    expect(s.xids.map((x) => [x.gpu, x.code])).toEqual([[5, 48]]);
+    sick.advanceTo(START + 120_000);
+    expect(sick.xids).toHaveLength(1);
+    // NVML's stand-in reads the same: RESET_REQUIRED (16) for GPU 5, the XID queued.
+    const text = nvmlStateText(gpuSnapshot(sick));
+    expect(text).toMatch(new RegExp(`^gpu index=5 uuid=${s.gpus[5]!.uuid} .*fault=16 `, 'm'));
+    expect(text).toMatch(/^gpu index=4 .*fault=0 /m);
+    expect(text).toContain('xid seq=1 gpu=5 code=48');
+  });
+
+  it('mig layout: GPU 7 as seven 1g.18gb MIG devices, no utilization, three small models on devices of their own', () => {
+    const w = new World(
+      42,
+      START,
+      { scenario: 'normal', settings: scenarioByName('normal')!.settings },
+      'mig',
+    );
+    w.advanceTo(START + 120_000);
+    const s = gpuSnapshot(w);
+    const g7 = s.gpus[7]!;
+    expect(g7.migMode).toBe(true);
+    expect(s.gpus[6]!.migMode).toBe(false);
+    expect(g7.mig.map((m) => `${m.gpuInstanceId}/${m.computeInstanceId} ${m.profile}`)).toEqual(
+      [7, 8, 9, 10, 11, 12, 13].map((gi) => `${gi}/0 1g.18gb`),
+    );
+    expect(g7.mig.reduce((a, m) => a + m.memoryTotalMiB, 0)).toBeLessThanOrEqual(g7.memoryTotalMiB);
+    expect(g7.mig.reduce((a, m) => a + m.memoryUsedMiB, 0)).toBeLessThanOrEqual(g7.memoryUsedMiB);
+    expect(g7.processes.map((p) => p.gpuInstanceId)).toEqual([7, 8, 9]);
+    for (const p of g7.processes)
+      expect(p.usedMiB).toBeLessThanOrEqual(
+        g7.mig.find((m) => m.gpuInstanceId === p.gpuInstanceId)!.memoryUsedMiB,
+      );
+    const row = queryGpu(s, 'index,mig.mode.current,utilization.gpu', { header: false, units: false })
+      .trim()
+      .split('\n');
+    expect(row[7]).toBe('7, Enabled, [N/A]');
+    expect(row[6]).toMatch(/^6, Disabled, \d+$/);
   });
 
   it('supports noheader,nounits, [N/A] fields, GPU selection and old field names', () => {

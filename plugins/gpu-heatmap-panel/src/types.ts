@@ -39,4 +39,6 @@ export interface GpuState {
   mig?: boolean;
   /** The chosen metric over the time range: [time ms, value]. */
   history: Array<[number, number]>;
+  /** When, in the time range, the GPU was in a failing health state: [time ms, state]. */
+  failedAt: Array<[number, string]>;
 }

@@ -169,11 +169,52 @@ it('shows a tooltip with every reading on hover and on keyboard focus', () => {
   expect(screen.getByTestId('gpu-cell-5').getAttribute('tabindex')).toBe('0');
 });
 
-it('draws GPUs × time in history mode', () => {
+it("draws GPUs × time in history mode, with a time axis and the scale's legend", () => {
   renderPanel(gpuFrames(8), { mode: 'history' });
-  const svg = screen.getByTestId('gpu-history');
-  expect(svg.querySelectorAll('g')).toHaveLength(8);
-  expect(svg.querySelectorAll('rect')).toHaveLength(16);
+  const rows = screen.getAllByTestId(/^gpu-row-/);
+  expect(rows).toHaveLength(8);
+  expect(rows.flatMap((r) => [...r.querySelectorAll('rect')])).toHaveLength(16);
+  // Two samples 15 s apart: a tick at each, times of day.
+  expect(screen.getByTestId('gpu-history-axis').textContent).toMatch(/^(\d\d:\d\d){2}$/);
+  expect(screen.getByTestId('gpu-history-legend').textContent).toMatch(/0%.*100%.*failed/);
+});
+
+it('colours history on a continuous scale: 60% and 90% differ where the thresholds would not', () => {
+  const week = [0.6, 0.65, 0.7, 0.75, 0.9];
+  renderPanel([series('A', { __name__: 'llmmon_gpu_utilization_ratio', gpu: '0' }, week, 3_600_000)], {
+    mode: 'history',
+  });
+  const fills = [...screen.getByTestId('gpu-row-0').querySelectorAll('rect')].map((r) =>
+    r.getAttribute('fill'),
+  );
+  expect(new Set(fills).size).toBe(5);
+  // Darker for more: the sum of the channels falls as utilization rises.
+  const brightness = fills.map((f) =>
+    f!
+      .match(/\d+/g)!
+      .map(Number)
+      .reduce((a, b) => a + b, 0),
+  );
+  expect([...brightness].sort((a, b) => b - a)).toEqual(brightness);
+  // Over 5 hours the axis shows times of day.
+  expect(screen.getByTestId('gpu-history-axis').textContent).toMatch(/^\d\d:\d\d/);
+});
+
+it('shows when a GPU was failing in history mode: red where it had no reading, its row marked', () => {
+  const util = (gpu: string, v: Array<number | null>) =>
+    series('A', { __name__: 'llmmon_gpu_utilization_ratio', gpu }, v);
+  // As the dashboard queries it over the range: `llmmon_gpu_health == 1` (refId H), per state.
+  const failed = series('H', { gpu: '5', state: 'reset_required' }, [null, null, 1, 1]);
+  renderPanel([util('4', [0.5, 0.5, 0.5, 0.5]), util('5', [0.5, 0.5, null, null]), failed], {
+    mode: 'history',
+  });
+  const row = screen.getByTestId('gpu-row-5');
+  expect(row.getAttribute('aria-label')).toBe('GPU 5 (failed)');
+  const red = normalize(theme.visualization.getColorByName('red'));
+  const cellsOf5 = [...row.querySelectorAll('rect')];
+  expect(cellsOf5.filter((r) => r.getAttribute('data-failed') === 'reset_required')).toHaveLength(2);
+  expect(cellsOf5.filter((r) => normalize(r.getAttribute('fill')!) === red)).toHaveLength(2);
+  expect(screen.getByTestId('gpu-row-4').getAttribute('aria-label')).toBe('GPU 4');
 });
 
 it.each([

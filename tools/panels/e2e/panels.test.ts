@@ -42,13 +42,13 @@ let browser: Browser;
 let work: string;
 
 /** One frame per series of a range query, as Grafana's Prometheus datasource builds them. */
-async function frames(refId: string, expr: string, seconds = 120): Promise<Frame[]> {
+async function frames(refId: string, expr: string, seconds = 120, step = 2): Promise<Frame[]> {
   const end = Math.floor(Date.now() / 1000);
   const params = new URLSearchParams({
     query: expr,
     start: String(end - seconds),
     end: String(end),
-    step: '2',
+    step: String(step),
   });
   const body = (await (await fetch(`${demo.prometheus}/api/v1/query_range?${params}`)).json()) as {
     data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
@@ -140,12 +140,13 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   mkdirSync(SHOTS, { recursive: true });
-  demo = await startDemo();
+  // A day of history (every 10 minutes) for the history view, then live scrapes.
+  demo = await startDemo({ DEMO_BACKFILL_DAYS: '1', DEMO_BACKFILL_STEP_SECONDS: '600' }, 300_000);
   // A busy server (every model serving), and some seconds of scrapes so rates have samples.
   expect((await demo.control('/api/v1/scenario', { scenario: 'high_load' })).status).toBe(200);
   await new Promise((r) => setTimeout(r, 20_000));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-}, 240_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -165,6 +166,8 @@ describe('GPU heatmap', () => {
     ['E', 'llmmon_gpu_memory_used_bytes'],
     ['F', 'llmmon_gpu_memory_total_bytes'],
     ['G', 'llmmon_gpu_container_memory_used_bytes'],
+    ['H', 'llmmon_gpu_health == 1'],
+    ['I', 'llmmon_gpu_mig_mode'],
   ];
 
   it.each(['dark', 'light'])(
@@ -206,18 +209,30 @@ describe('GPU heatmap', () => {
     60_000,
   );
 
-  it('draws GPUs × time in history mode', async () => {
-    const data = (await Promise.all(queries.map(([refId, expr]) => frames(refId, expr)))).flat();
+  it('draws a day of GPUs × time in history mode on a continuous scale, with a time axis', async () => {
+    // As Grafana asks for a day in a 1040-pixel panel: a point every 10 minutes.
+    const day = (refId: string, expr: string) => frames(refId, expr, 86_400, 600);
+    const data = [
+      ...(await day('A', 'llmmon_gpu_utilization_ratio')),
+      ...(await day('H', 'llmmon_gpu_health == 1')),
+    ];
     const { page, errors } = await openPlugin('gpu-heatmap-panel');
     await render(page, {
       frames: data,
-      options: { metric: 'temperature', mode: 'history' },
+      options: { metric: 'utilization', mode: 'history' },
       theme: 'dark',
       width: 1040,
       height: 300,
     });
     await page.getByTestId('gpu-history').waitFor();
-    expect(await page.locator('[data-testid="gpu-history"] > g').count()).toBe(8);
+    expect(await page.locator('[data-testid^="gpu-row-"]').count()).toBe(8);
+    // The day's utilization in shades, not in one or three threshold colours.
+    const fills = await page
+      .locator('[data-testid^="gpu-row-"] rect')
+      .evaluateAll((rects) => rects.map((r) => r.getAttribute('fill')));
+    expect(fills.length).toBeGreaterThan(8 * 100);
+    expect(new Set(fills).size).toBeGreaterThan(20);
+    expect(await page.getByTestId('gpu-history-axis').textContent()).toMatch(/(\d\d-\d\d \d\d:\d\d.*){3}/);
     await page.locator('#panel').screenshot({ path: join(SHOTS, 'gpu-heatmap-history-dark.png') });
     expect(errors).toEqual([]);
     await page.close();
@@ -263,4 +278,44 @@ describe('token rate', () => {
     },
     60_000,
   );
+});
+
+describe('GPU heatmap, a GPU failing', () => {
+  it('draws the failed GPU red in both views (gpu_failure: GPU 5 needs a reset)', async () => {
+    expect((await demo.control('/api/v1/scenario', { scenario: 'gpu_failure' })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 20_000));
+    const data = [
+      ...(await frames('A', 'llmmon_gpu_utilization_ratio', 180)),
+      ...(await frames('G', 'llmmon_gpu_container_memory_used_bytes', 180)),
+      ...(await frames('H', 'llmmon_gpu_health == 1', 180)),
+    ];
+    const { page, errors } = await openPlugin('gpu-heatmap-panel');
+    await render(page, {
+      frames: data,
+      options: { metric: 'utilization', mode: 'grid' },
+      theme: 'dark',
+      width: 1040,
+      height: 300,
+    });
+    const cell = page.getByTestId('gpu-cell-5');
+    await cell.waitFor();
+    expect(await cell.textContent()).toContain('FAILED');
+    await page.locator('#panel').screenshot({ path: join(SHOTS, 'gpu-heatmap-failed-dark.png') });
+    await render(page, {
+      frames: data,
+      options: { metric: 'utilization', mode: 'history' },
+      theme: 'dark',
+      width: 1040,
+      height: 300,
+    });
+    await page.getByTestId('gpu-history').waitFor();
+    expect(await page.getByTestId('gpu-row-5').getAttribute('aria-label')).toBe('GPU 5 (failed)');
+    expect(
+      await page.locator('[data-testid="gpu-row-5"] rect[data-failed="reset_required"]').count(),
+    ).toBeGreaterThan(3);
+    expect(await page.locator('[data-testid="gpu-row-4"] rect[data-failed]').count()).toBe(0);
+    await page.locator('#panel').screenshot({ path: join(SHOTS, 'gpu-heatmap-history-failed-dark.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
 });

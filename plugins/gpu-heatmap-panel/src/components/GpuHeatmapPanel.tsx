@@ -1,7 +1,8 @@
 /**
- * Every GPU at a glance: a grid of cells coloured by the chosen metric (index, value with
- * unit, memory bar, the containers on it), or GPUs × time. Thresholds come from the panel's
- * field config; tooltips on hover and focus; a cell links to the container's dashboard.
+ * Every GPU at a glance: a grid of cells coloured by the chosen metric's thresholds (index,
+ * value with unit, memory bar, the containers on it), or GPUs × time on a continuous colour
+ * scale. Thresholds, min and max come from the panel's field config; tooltips on hover and
+ * focus; a cell links to the container's dashboard.
  */
 import { useMemo, useState } from 'react';
 import { css, cx } from '@emotion/css';
@@ -9,6 +10,7 @@ import {
   FieldConfigSource,
   GrafanaTheme2,
   LoadingState,
+  dateTimeFormat,
   formattedValueToString,
   getActiveThreshold,
   getValueFormat,
@@ -19,13 +21,17 @@ import { useStyles2, useTheme2 } from '@grafana/ui';
 import { UnusableData } from '@llmmon/panel-common';
 import type { GpuHeatmapOptions, GpuMetric, GpuState } from '../types';
 import { gpuLink, gpusFromFrames, gridShape, isFailing, metricValue } from '../utils/gpus';
+import { scaleColor, scaleStops } from '../utils/palette';
 
 /** Each metric's unit and thresholds when the field config leaves them at Grafana's defaults. */
-export const METRIC_DEFAULTS: Record<GpuMetric, { label: string; unit: string; steps: Threshold[] }> = {
-  utilization: { label: 'utilization', unit: 'percentunit', steps: steps(0.8, 0.95) },
-  memory: { label: 'memory used', unit: 'percentunit', steps: steps(0.8, 0.95) },
-  temperature: { label: 'temperature', unit: 'celsius', steps: steps(75, 85) },
-  power: { label: 'power', unit: 'watt', steps: steps(550, 650) },
+export const METRIC_DEFAULTS: Record<
+  GpuMetric,
+  { label: string; unit: string; steps: Threshold[]; range: [number, number] }
+> = {
+  utilization: { label: 'utilization', unit: 'percentunit', steps: steps(0.8, 0.95), range: [0, 1] },
+  memory: { label: 'memory used', unit: 'percentunit', steps: steps(0.8, 0.95), range: [0, 1] },
+  temperature: { label: 'temperature', unit: 'celsius', steps: steps(75, 85), range: [20, 95] },
+  power: { label: 'power', unit: 'watt', steps: steps(550, 650), range: [0, 700] },
 };
 
 function steps(warning: number, critical: number): Threshold[] {
@@ -48,6 +54,11 @@ export function resolveDisplay(metric: GpuMetric, fieldConfig: FieldConfigSource
     label: d.label,
     unit: fieldConfig.defaults.unit || d.unit,
     steps: isGrafanaDefault(configured) ? d.steps : configured!,
+    /** The history view's colour scale: the field config's min and max, else the metric's. */
+    range: [fieldConfig.defaults.min ?? d.range[0], fieldConfig.defaults.max ?? d.range[1]] as [
+      number,
+      number,
+    ],
   };
 }
 
@@ -64,6 +75,7 @@ export function GpuHeatmapPanel({
   fieldConfig,
   width,
   height,
+  timeZone,
 }: PanelProps<GpuHeatmapOptions>) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
@@ -87,7 +99,17 @@ export function GpuHeatmapPanel({
       : theme.visualization.getColorByName(getActiveThreshold(v, display.steps).color);
 
   if (options.mode === 'history')
-    return <History gpus={gpus} width={width} height={height} colorOf={colorOf} unit={display.unit} />;
+    return (
+      <History
+        gpus={gpus}
+        width={width}
+        height={height}
+        unit={display.unit}
+        range={display.range}
+        failedColor={theme.visualization.getColorByName('red')}
+        timeZone={timeZone}
+      />
+    );
 
   const { columns, rows } = gridShape(gpus.length, width, height);
   // 8 GPUs fit any panel; 64 keep a readable minimum size and scroll.
@@ -216,47 +238,131 @@ function Tooltip({ g }: { g: GpuState }) {
   );
 }
 
-/** GPUs × time: one row per GPU, one column per sample of the chosen metric. */
+/**
+ * GPUs × time: one row per GPU, one column per sample, coloured on a continuous scale (the
+ * thresholds are the grid's); a failing GPU's samples and gaps in red, its label marked; a time
+ * axis below and the scale's legend.
+ */
 function History(props: {
   gpus: GpuState[];
   width: number;
   height: number;
   unit: string;
-  colorOf: (v: number | undefined) => string;
+  range: [number, number];
+  failedColor: string;
+  timeZone: string;
 }) {
-  const { gpus, width, height, colorOf, unit } = props;
-  const labelWidth = 56;
-  const rowHeight = Math.max(8, Math.floor(height / gpus.length));
-  const times = [...new Set(gpus.flatMap((g) => g.history.map(([t]) => t)))].sort((a, b) => a - b);
-  const cellWidth = times.length ? (width - labelWidth) / times.length : 0;
+  const { gpus, width, height, unit, range, failedColor, timeZone } = props;
+  const labelWidth = 72;
+  const axisHeight = 34;
+  const rowHeight = Math.max(8, Math.floor((height - axisHeight) / gpus.length));
+  const times = [
+    ...new Set(gpus.flatMap((g) => [...g.history.map(([t]) => t), ...g.failedAt.map(([t]) => t)])),
+  ].sort((a, b) => a - b);
+  const plotWidth = width - labelWidth;
+  const cellWidth = times.length ? plotWidth / times.length : 0;
   const column = new Map(times.map((t, i) => [t, i]));
+  const top = rowHeight * gpus.length;
+  const span = times.length ? times[times.length - 1]! - times[0]! : 0;
+  const format = span > 3 * 86_400_000 ? 'MM-DD' : span > 12 * 3_600_000 ? 'MM-DD HH:mm' : 'HH:mm';
+  const ticks =
+    times.length > 1
+      ? [...new Set([0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * (times.length - 1))))]
+      : [];
+  const stops = scaleStops();
   return (
     <svg
       width={width}
-      height={rowHeight * gpus.length}
+      height={top + axisHeight}
       role="img"
       aria-label="GPUs over time"
       data-testid="gpu-history"
     >
-      {gpus.map((g, r) => (
-        <g key={g.index} aria-label={`GPU ${g.index}`}>
-          <text x={0} y={r * rowHeight + rowHeight / 2 + 4} fontSize={11} fill="currentColor">
-            GPU {g.index}
-          </text>
-          {g.history.map(([t, v]) => (
-            <rect
-              key={t}
-              x={labelWidth + column.get(t)! * cellWidth}
-              y={r * rowHeight + 1}
-              width={Math.max(1, cellWidth)}
-              height={rowHeight - 2}
-              fill={colorOf(v)}
-            >
-              <title>{`GPU ${g.index} ${new Date(t).toISOString()}: ${show(unit, v)}`}</title>
-            </rect>
+      <defs>
+        <linearGradient id="gpu-history-scale">
+          {stops.map((c, i) => (
+            <stop key={i} offset={`${(100 * i) / (stops.length - 1)}%`} stopColor={c} />
           ))}
-        </g>
-      ))}
+        </linearGradient>
+      </defs>
+      {gpus.map((g, r) => {
+        const failing = isFailing(g) || g.failedAt.length > 0;
+        const readings = new Set(g.history.map(([t]) => t));
+        return (
+          <g
+            key={g.index}
+            aria-label={`GPU ${g.index}${failing ? ' (failed)' : ''}`}
+            data-testid={`gpu-row-${g.index}`}
+          >
+            <text
+              x={0}
+              y={r * rowHeight + rowHeight / 2 + 4}
+              fontSize={11}
+              fill={failing ? failedColor : 'currentColor'}
+              fontWeight={failing ? 'bold' : undefined}
+            >
+              GPU {g.index}
+              {failing ? ' ✕' : ''}
+            </text>
+            {g.history.map(([t, v]) => (
+              <rect
+                key={t}
+                x={labelWidth + column.get(t)! * cellWidth}
+                y={r * rowHeight + 1}
+                width={Math.max(1, cellWidth)}
+                height={rowHeight - 2}
+                fill={scaleColor(v, range[0], range[1])}
+                data-value={v}
+              >
+                <title>{`GPU ${g.index} ${dateTimeFormat(t, { format: 'YYYY-MM-DD HH:mm', timeZone })}: ${show(unit, v)}`}</title>
+              </rect>
+            ))}
+            {g.failedAt
+              .filter(([t]) => !readings.has(t))
+              .map(([t, state]) => (
+                <rect
+                  key={`failed-${t}`}
+                  x={labelWidth + column.get(t)! * cellWidth}
+                  y={r * rowHeight + 1}
+                  width={Math.max(1, cellWidth)}
+                  height={rowHeight - 2}
+                  fill={failedColor}
+                  data-failed={state}
+                >
+                  <title>{`GPU ${g.index} ${dateTimeFormat(t, { format: 'YYYY-MM-DD HH:mm', timeZone })}: failed, ${stateText(state)}`}</title>
+                </rect>
+              ))}
+            {g.failedAt.length === 0 && isFailing(g) && (
+              <title>{`GPU ${g.index}: failed, ${stateText(g.health!)}`}</title>
+            )}
+          </g>
+        );
+      })}
+      <g data-testid="gpu-history-axis" fontSize={10} fill="currentColor">
+        {ticks.map((i) => (
+          <text
+            key={i}
+            x={labelWidth + (i + 0.5) * cellWidth}
+            y={top + 12}
+            textAnchor={i === 0 ? 'start' : i === times.length - 1 ? 'end' : 'middle'}
+          >
+            {dateTimeFormat(times[i]!, { format, timeZone })}
+          </text>
+        ))}
+      </g>
+      <g data-testid="gpu-history-legend" fontSize={10} fill="currentColor">
+        <text x={labelWidth} y={top + 29}>
+          {show(unit, range[0])}
+        </text>
+        <rect x={labelWidth + 40} y={top + 21} width={120} height={9} fill="url(#gpu-history-scale)" />
+        <text x={labelWidth + 166} y={top + 29}>
+          {show(unit, range[1])}
+        </text>
+        <rect x={labelWidth + 220} y={top + 21} width={9} height={9} fill={failedColor} />
+        <text x={labelWidth + 234} y={top + 29}>
+          failed
+        </text>
+      </g>
     </svg>
   );
 }

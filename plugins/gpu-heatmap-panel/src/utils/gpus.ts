@@ -80,7 +80,7 @@ export function gpusFromFrames(series: readonly DataFrame[], metric: GpuMetric):
   const gpu = (index: string): GpuState => {
     let g = gpus.get(index);
     if (!g) {
-      g = { index, containers: [], history: [] };
+      g = { index, containers: [], history: [], failedAt: [] };
       gpus.set(index, g);
     }
     return g;
@@ -102,6 +102,11 @@ export function gpusFromFrames(series: readonly DataFrame[], metric: GpuMetric):
       if (role === 'health') {
         const state = field.labels?.['state'];
         if (state && value === 1) g.health = state;
+        // Over the range too, for the history view: when it was failing, whatever it reads now.
+        if (state && FAILING.has(state) && time) {
+          const values = field.values as Array<number | null>;
+          (time.values as number[]).forEach((t, i) => values[i] === 1 && g.failedAt.push([t, state]));
+        }
         continue;
       }
       if (role === 'mig') {
