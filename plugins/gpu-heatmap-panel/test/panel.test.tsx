@@ -174,8 +174,8 @@ it("draws GPUs × time in history mode, with a time axis and the scale's legend"
   const rows = screen.getAllByTestId(/^gpu-row-/);
   expect(rows).toHaveLength(8);
   expect(rows.flatMap((r) => [...r.querySelectorAll('rect')])).toHaveLength(16);
-  // Two samples 15 s apart: a tick at each, times of day.
-  expect(screen.getByTestId('gpu-history-axis').textContent).toMatch(/^(\d\d:\d\d){2}$/);
+  // Two samples 15 s apart: a tick at each, times of day to the second.
+  expect(screen.getByTestId('gpu-history-axis').textContent).toMatch(/^(\d\d:\d\d:\d\d){2}$/);
   expect(screen.getByTestId('gpu-history-legend').textContent).toMatch(/0%.*100%.*failed/);
 });
 

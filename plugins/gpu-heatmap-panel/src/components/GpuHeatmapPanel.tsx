@@ -264,7 +264,14 @@ function History(props: {
   const column = new Map(times.map((t, i) => [t, i]));
   const top = rowHeight * gpus.length;
   const span = times.length ? times[times.length - 1]! - times[0]! : 0;
-  const format = span > 3 * 86_400_000 ? 'MM-DD' : span > 12 * 3_600_000 ? 'MM-DD HH:mm' : 'HH:mm';
+  const format =
+    span > 3 * 86_400_000
+      ? 'MM-DD'
+      : span > 12 * 3_600_000
+        ? 'MM-DD HH:mm'
+        : span > 30 * 60_000
+          ? 'HH:mm'
+          : 'HH:mm:ss';
   const ticks =
     times.length > 1
       ? [...new Set([0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * (times.length - 1))))]
