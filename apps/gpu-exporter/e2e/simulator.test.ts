@@ -22,6 +22,35 @@ import {
 const ROOT = join(__dirname, '../../..');
 const DIST = join(ROOT, 'dist/apps');
 
+/** The built GPU exporter on the simulator's GPUs through one source, reading every 0.2 s. */
+async function startGpuExporter(
+  sim: RunningSimulator,
+  source: 'nvidia-smi' | 'nvml',
+  dataDir: string,
+): Promise<{ exporter: ManagedProcess; url: string }> {
+  const up = sim.upstreams;
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const exporter = await startProcess({
+    name: 'gpu-exporter',
+    command: join(DIST, 'gpu-exporter/main.js'),
+    env: {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      GPU_SOURCE: source,
+      NVIDIA_SMI_PATH: up.nvidia_smi,
+      ...(source === 'nvml' ? { NVML_LIBRARY: up.nvml ?? 'the simulator could not build its NVML' } : {}),
+      GPU_STATE_DIR: join(dataDir, 'gpu-state'),
+      PROCFS_PATH: up.host.procfs,
+      DOCKER_HOST: `unix://${up.docker.socket}`,
+      GPU_REFRESH_SECONDS: '0.2',
+    },
+    readyUrl: `${url}/ready`,
+  });
+  return { exporter, url };
+}
+
 describe.each(['nvidia-smi', 'nvml'] as const)(
   'GPU exporter on the simulated 8x H200 server, through %s',
   (source) => {
@@ -36,26 +65,7 @@ describe.each(['nvidia-smi', 'nvml'] as const)(
       if (!existsSync(join(DIST, 'gpu-exporter/main.js')))
         throw new Error('dist/apps/gpu-exporter is missing: run "npx nx build gpu-exporter"');
       sim = await startSimulator({ root: ROOT, dataDir: join(dataDir, 'sim'), env: { SIM_CLOCK: 'manual' } });
-      const up = sim.upstreams;
-      const port = await freePort();
-      url = `http://127.0.0.1:${port}`;
-      exporter = await startProcess({
-        name: 'gpu-exporter',
-        command: join(DIST, 'gpu-exporter/main.js'),
-        env: {
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          LOG_LEVEL: 'warn',
-          GPU_SOURCE: source,
-          NVIDIA_SMI_PATH: up.nvidia_smi,
-          ...(source === 'nvml' ? { NVML_LIBRARY: up.nvml ?? 'the simulator could not build its NVML' } : {}),
-          GPU_STATE_DIR: join(dataDir, 'gpu-state'),
-          PROCFS_PATH: up.host.procfs,
-          DOCKER_HOST: `unix://${up.docker.socket}`,
-          GPU_REFRESH_SECONDS: '0.2',
-        },
-        readyUrl: `${url}/ready`,
-      });
+      ({ exporter, url } = await startGpuExporter(sim, source, dataDir));
       prometheus = await startPrometheus({
         port: await freePort(),
         dataDir: join(dataDir, 'prometheus'),
@@ -176,25 +186,7 @@ describe('GPU exporter on the simulated server with GPU 7 in MIG mode, through n
       dataDir: join(dataDir, 'sim'),
       env: { SIM_CLOCK: 'manual', SIM_LAYOUT: 'mig' },
     });
-    const up = sim.upstreams;
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    exporter = await startProcess({
-      name: 'gpu-exporter',
-      command: join(DIST, 'gpu-exporter/main.js'),
-      env: {
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        GPU_SOURCE: 'nvml',
-        NVML_LIBRARY: up.nvml ?? 'the simulator could not build its NVML',
-        GPU_STATE_DIR: join(dataDir, 'gpu-state'),
-        PROCFS_PATH: up.host.procfs,
-        DOCKER_HOST: `unix://${up.docker.socket}`,
-        GPU_REFRESH_SECONDS: '0.2',
-      },
-      readyUrl: `${url}/ready`,
-    });
+    ({ exporter, url } = await startGpuExporter(sim, 'nvml', dataDir));
   });
   afterAll(async () => {
     await exporter?.stop();

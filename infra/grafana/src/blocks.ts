@@ -51,6 +51,7 @@ export const UNIT = {
   perSecond: 'ops',
   requestsPerSecond: 'reqps',
   tokensPerSecond: 'suffix: tok/s',
+  joulesPerToken: 'suffix: J/token',
   tokens: 'short',
   usd: 'currencyUSD',
   cores: 'suffix: cores',
@@ -298,6 +299,8 @@ export interface TimeSeriesPanel extends FieldPanel {
   showThresholds?: boolean;
   /** Series drawn as an unstacked dashed line (a total, a limit, a capacity). */
   referenceSeries?: string;
+  /** Series drawn dashed in their own colours, by a regular expression on their names (comparisons). */
+  dashedSeries?: string;
   fill?: number;
 }
 
@@ -331,6 +334,10 @@ export function timeSeries(p: TimeSeriesPanel): timeseries.PanelBuilder {
       { id: 'custom.fillOpacity', value: 0 },
       { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
       { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } },
+    ]);
+  if (p.dashedSeries)
+    panel.overrideByRegexp(p.dashedSeries, [
+      { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
     ]);
   return panel;
 }
@@ -557,6 +564,7 @@ export const UIDS = {
   litellmStatus: 'llmmon-litellm-status',
   vllmStatus: 'llmmon-vllm-status',
   modelCatalog: 'llmmon-model-catalog',
+  costEfficiency: 'llmmon-cost-efficiency',
   langfuseAnalytics: 'llmmon-langfuse-analytics',
   performanceTrends: 'llmmon-performance-trends',
   logExplorer: 'llmmon-log-explorer',

@@ -10,6 +10,7 @@ import { dockerContainers } from './dashboards/system/docker-containers';
 import { litellmStatus } from './dashboards/llm/litellm-status';
 import { vllmStatus } from './dashboards/llm/vllm-status';
 import { modelCatalog } from './dashboards/llm/model-catalog';
+import { costEfficiency } from './dashboards/llm/cost-efficiency';
 import { langfuseAnalytics } from './dashboards/analytics/langfuse-analytics';
 import { performanceTrends } from './dashboards/analytics/performance-trends';
 import { logExplorer } from './dashboards/logs/log-explorer';
@@ -24,6 +25,7 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
   litellmStatus,
   vllmStatus,
   modelCatalog,
+  costEfficiency,
   langfuseAnalytics,
   performanceTrends,
   logExplorer,

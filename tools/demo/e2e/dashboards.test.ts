@@ -37,6 +37,7 @@ const EXPECTED: Record<string, string> = {
   'llmmon-litellm-status': 'llm',
   'llmmon-vllm-status': 'llm',
   'llmmon-model-catalog': 'llm',
+  'llmmon-cost-efficiency': 'llm',
   'llmmon-langfuse-analytics': 'analytics',
   'llmmon-performance-trends': 'analytics',
   'llmmon-log-explorer': 'logs',
@@ -302,10 +303,9 @@ describe('the dashboards against the demo stack', () => {
     for (const { dashboard } of DASHBOARDS) {
       if (!dashboard.templating.list.some((v) => v.name === 'model')) continue;
       const models = await variableValues(dashboard, 'model');
-      const modelLabel =
-        dashboard.uid === 'llmmon-vllm-status' || dashboard.uid === 'llmmon-langfuse-analytics'
-          ? 'model'
-          : 'model_group';
+      // LiteLLM's model groups, or the models vLLM and Langfuse name: the label the variable lists.
+      const modelVariable = dashboard.templating.list.find((v) => v.name === 'model')!;
+      const modelLabel = /label_values\([^,]+,\s*(\w+)\)/.exec(variableQuery(modelVariable))![1]!;
       for (const q of promQueries(dashboard).filter((x) => x.target.expr.includes('$model'))) {
         const instant = { ...q, target: { ...q.target, instant: true } };
         const all = await ask(instant, defaults(dashboard), HOUR);

@@ -4,6 +4,7 @@ import { gpuCollector } from './collectors/gpus';
 import { processCollector } from './collectors/processes';
 import { gpuConfig } from './config';
 import { NVML_WORKER, runNvmlWorker } from './sources/nvml-thread';
+import { EnergyIntegrator } from './sources/energy';
 import { GpuRoster } from './sources/roster';
 import { selectSource } from './sources/select';
 import { XidHistory, type XidState } from './sources/xid-history';
@@ -21,6 +22,7 @@ export const gpuExporter = defineExporter({
     const source = await selectSource(config, logger, entry);
     logger.info({ source: source.name }, 'GPU source selected');
     const roster = new GpuRoster();
+    const energy = new EnergyIntegrator(Math.max(120_000, 3 * config.GPU_REFRESH_SECONDS * 1000));
     const xids = new XidHistory(
       new JsonStateFile<XidState>(config.GPU_STATE_DIR, 'xid-history.json', {
         logger,
@@ -29,7 +31,7 @@ export const gpuExporter = defineExporter({
     );
     const snapshot = new BackgroundSnapshot({
       upstream: upstreams.upstream(source.name),
-      read: async (signal) => xids.apply(roster.apply(await source.read(signal))),
+      read: async (signal) => energy.apply(xids.apply(roster.apply(await source.read(signal)))),
       intervalMs: config.GPU_REFRESH_SECONDS * 1000,
       timeoutMs: config.NVIDIA_SMI_TIMEOUT_SECONDS * 1000 + 1000,
     });

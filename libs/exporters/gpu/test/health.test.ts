@@ -5,10 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BackgroundSnapshot, parseExposition, silentLogger, UpstreamHealth } from '@llmmon/metrics-core';
-import { renderCollector } from '@llmmon/metrics-core/testing';
 import { FIXTURES_DIR } from '@llmmon/fixtures';
-import { GPU_HEALTH_STATES, gpuCollector } from '../src/collectors/gpus';
+import { GPU_HEALTH_STATES } from '../src/collectors/gpus';
+import { renderGpus } from './helpers';
 import { parseQueryGpu } from '../src/sources/nvidia-smi-parse';
 import { GpuRoster } from '../src/sources/roster';
 import type { GpuSnapshot } from '../src/sources/types';
@@ -38,14 +37,7 @@ function snapshotOf(csv: string, roster = new GpuRoster()): GpuSnapshot {
 }
 
 async function healthOf(snap: GpuSnapshot): Promise<Record<string, string>> {
-  const bg = new BackgroundSnapshot<GpuSnapshot>({
-    upstream: new UpstreamHealth('gpu', silentLogger()).upstream('nvidia-smi'),
-    read: () => Promise.resolve(snap),
-    intervalMs: 60_000,
-    timeoutMs: 1_000,
-  });
-  await bg.refresh();
-  const f = parseExposition(await renderCollector(gpuCollector(bg)));
+  const f = (await renderGpus(() => Promise.resolve(snap), 'nvidia-smi')).families;
   const samples = f.get('llmmon_gpu_health')!.samples;
   // One-hot: every state of every GPU present, exactly one at 1.
   expect(samples).toHaveLength(snap.gpus.length * GPU_HEALTH_STATES.length);

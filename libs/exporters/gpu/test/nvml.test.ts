@@ -5,13 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BackgroundSnapshot, parseExposition, silentLogger, UpstreamHealth } from '@llmmon/metrics-core';
-import { renderCollector } from '@llmmon/metrics-core/testing';
+import { silentLogger } from '@llmmon/metrics-core';
 import { compileNvmlStub } from '@llmmon/fixtures';
-import { gpuCollector } from '../src/collectors/gpus';
 import { NvmlSource } from '../src/sources/nvml';
 import { selectSource } from '../src/sources/select';
-import type { GpuSnapshot } from '../src/sources/types';
+import { renderGpus } from './helpers';
 import { XID_CATALOG } from '../src/xid-catalog';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmmon-nvml-'));
@@ -110,15 +108,7 @@ describe('NVML source', () => {
 
   it('names each sick GPU by its state (lost, needs a reset, unreadable) and reads the others as usual', async () => {
     const source = new NvmlSource(sick);
-    const upstream = new UpstreamHealth('gpu', silentLogger()).upstream('nvml');
-    const snapshot = new BackgroundSnapshot<GpuSnapshot>({
-      upstream,
-      read: () => source.read(),
-      intervalMs: 60_000,
-      timeoutMs: 5_000,
-    });
-    await snapshot.refresh();
-    const f = parseExposition(await renderCollector(gpuCollector(snapshot)));
+    const { families: f, upstream } = await renderGpus(() => source.read());
     // One-hot: seven states per GPU, exactly one of them 1. GPU 3 runs hardware-throttled and
     // GPU 6 waits for a reset to finish a row remap (the stub's healthy values).
     const health = f.get('llmmon_gpu_health')!.samples;
@@ -203,15 +193,7 @@ describe('MIG', () => {
     ]);
     expect(snap.processes[0]!.migInstance).toBeUndefined();
 
-    const upstream = new UpstreamHealth('gpu', silentLogger()).upstream('nvml');
-    const bg = new BackgroundSnapshot<GpuSnapshot>({
-      upstream,
-      read: () => source.read(),
-      intervalMs: 60_000,
-      timeoutMs: 1000,
-    });
-    await bg.refresh();
-    const f = parseExposition(await renderCollector(gpuCollector(bg)));
+    const f = (await renderGpus(() => source.read())).families;
     expect(f.get('llmmon_gpu_mig_mode')!.samples.map((s) => s.value)).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
     const info = f.get('llmmon_gpu_mig_device_info')!.samples;
     expect(info).toHaveLength(7);

@@ -46,6 +46,8 @@ export interface GpuSnapshot {
       pid: number;
       name: string;
       usedMiB: number;
+      /** The container it runs in: the simulator's truth, which no driver prints (tests compare with it). */
+      container: string;
       /** Its MIG device's GPU and compute instance ids, on a MIG GPU. */
       gpuInstanceId?: number;
       computeInstanceId?: number;
@@ -103,6 +105,7 @@ export function gpuSnapshot(world: World): GpuSnapshot {
         pid: p.pid,
         name: p.name,
         usedMiB: p.usedMiB,
+        container: p.container,
         ...(p.mig ? { gpuInstanceId: p.mig.gpuInstanceId, computeInstanceId: p.mig.computeInstanceId } : {}),
       })),
       migMode: g.mig !== undefined,

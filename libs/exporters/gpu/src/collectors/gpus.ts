@@ -151,7 +151,7 @@ export const GPU_METRICS: readonly GpuMetric[] = [
   {
     def: counter(
       'llmmon_gpu_energy_joules_total',
-      'Energy used by the GPU since the driver was loaded, in joules.',
+      "Energy used by the GPU, in joules: NVML's counter (since the driver was loaded), or with nvidia-smi its power draw integrated since the exporter started.",
       G,
     ),
     read: (g) => g.energyJoules,

@@ -1,0 +1,113 @@
+/**
+ * Energy per token end to end, on the dense layout (small models sharing GPUs 6 and 7): the
+ * simulator's GPUs through the GPU exporter's NVML, its vLLM servers through the vLLM exporter,
+ * the real Prometheus with infra/prometheus/rules/energy.yml. The joules per output token each
+ * model is given are recomputed here from the simulator's own counters (its GPUs' energy, its
+ * processes' memory and containers, its vLLM servers' token counters).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseExposition } from '@llmmon/metrics-core';
+import {
+  queryPrometheus,
+  simulatorUpstreams,
+  waitForQuery,
+  type SimulatorUpstreams,
+} from '@llmmon/native-stack';
+import { startDemo, type RunningDemo } from '../run-demo';
+
+/** The simulator's truth at one instant: energy per GPU, GPU memory per container, tokens per container. */
+interface Truth {
+  energyJ: Map<number, number>;
+  memory: Map<number, Map<string, number>>;
+  tokens: Map<string, number>;
+}
+
+async function truth(u: SimulatorUpstreams): Promise<Truth> {
+  // gpus.json beside the simulator's bin/ (the nvidia-smi shim reads it; so does this test).
+  const snap = JSON.parse(readFileSync(join(dirname(dirname(u.nvidia_smi)), 'gpus.json'), 'utf8')) as {
+    gpus: { index: number; energyMj: number; processes: { container: string; usedMiB: number }[] }[];
+  };
+  const memory = new Map<number, Map<string, number>>();
+  for (const g of snap.gpus) {
+    const m = new Map<string, number>();
+    for (const p of g.processes) m.set(p.container, (m.get(p.container) ?? 0) + p.usedMiB);
+    memory.set(g.index, m);
+  }
+  const tokens = new Map<string, number>();
+  for (const v of u.vllm) {
+    const text = await (await fetch(`${v.url}/metrics`)).text();
+    const family = parseExposition(text).get('vllm:generation_tokens_total');
+    tokens.set(
+      v.container,
+      (family?.samples ?? []).reduce((a, s) => a + s.value, 0),
+    );
+  }
+  return { energyJ: new Map(snap.gpus.map((g) => [g.index, g.energyMj / 1000])), memory, tokens };
+}
+
+describe('energy per token on the dense layout (models sharing GPUs 6 and 7)', () => {
+  let demo: RunningDemo;
+  let upstreams: SimulatorUpstreams;
+  let before: Truth;
+  beforeAll(async () => {
+    demo = await startDemo({ SIM_LAYOUT: 'dense', GPU_REFRESH_SECONDS: '1' }, 240_000);
+    upstreams = await simulatorUpstreams(demo.simulator);
+    expect(upstreams.nvml).not.toBeNull(); // the energy counter is NVML's
+    before = await truth(upstreams);
+    await waitForQuery(
+      demo.prometheus,
+      'model:llmmon_energy_joules_per_token:ratio_rate5m',
+      (r) => r.length >= 5,
+      120_000,
+    );
+    await new Promise((r) => setTimeout(r, 60_000));
+  }, 480_000);
+  afterAll(async () => {
+    demo?.child.kill('SIGINT');
+    await demo?.exited;
+    demo?.cleanup();
+  });
+
+  it("gives each chat model the joules per output token the simulator's own counters make, within 5%", async () => {
+    const after = await truth(upstreams);
+    const recorded = new Map(
+      (await queryPrometheus(demo.prometheus, 'model:llmmon_energy_joules_per_token:ratio_rate5m')).map(
+        (s) => [s.metric['model']!, Number(s.value[1])],
+      ),
+    );
+    const off: { model: string; recorded: number; expected: number }[] = [];
+    let compared = 0;
+    for (const v of upstreams.vllm) {
+      const tokens = after.tokens.get(v.container)! - before.tokens.get(v.container)!;
+      if (tokens <= 0) continue; // embedders produce no output tokens
+      // The container's share of each GPU's energy, by its processes' memory.
+      let joules = 0;
+      for (const [gpu, holders] of after.memory) {
+        const total = [...holders.values()].reduce((a, b) => a + b, 0);
+        const mine = holders.get(v.container) ?? 0;
+        if (mine) joules += ((after.energyJ.get(gpu)! - before.energyJ.get(gpu)!) * mine) / total;
+      }
+      const expected = joules / tokens;
+      const got = recorded.get(v.model) ?? Number.NaN;
+      if (!(Math.abs(got / expected - 1) < 0.05)) off.push({ model: v.model, recorded: got, expected });
+      compared++;
+    }
+    expect(off).toEqual([]);
+    expect(compared).toBeGreaterThanOrEqual(6);
+  });
+
+  it("splits every shared GPU's energy over its models, losing and double-counting none (within 1%)", async () => {
+    const shared = await queryPrometheus(
+      demo.prometheus,
+      'count by (gpu) (instance_gpu_container:llmmon_gpu_share:ratio) > 1',
+    );
+    expect(shared.map((s) => s.metric['gpu']).sort()).toEqual(['6', '7']);
+    const value = async (expr: string) => Number((await queryPrometheus(demo.prometheus, expr))[0]!.value[1]);
+    const models = await value('sum(model:llmmon_gpu_power_watts:rate5m)');
+    const idle = await value('sum(instance_gpu:llmmon_gpu_idle_power_watts:rate5m)');
+    const gpus = await value('sum(instance_gpu:llmmon_gpu_power_watts:rate5m)');
+    expect(gpus).toBeGreaterThan(8 * 75); // eight GPUs, none below idle power
+    expect(Math.abs((models + idle) / gpus - 1)).toBeLessThan(0.01);
+  });
+});
