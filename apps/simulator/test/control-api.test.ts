@@ -29,6 +29,8 @@ describe('scenario control API', () => {
       'gpu_failure',
       'model_load_failure',
       'container_restart_loop',
+      'engine_stall',
+      'load_ramp',
       'disk_almost_full',
     ]);
     expect(await current()).toMatchObject({

@@ -24,16 +24,23 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
 export function compressRules(rules: string, speed: number): string {
   const scale = (n: string, unit: string) =>
     `${Math.max(1, Math.round((Number(n) * UNIT_SECONDS[unit]!) / speed))}s`;
-  return rules
-    .replace(/\[(\d+)([smhd])\]/g, (_, n: string, u: string) => `[${scale(n, u)}]`)
-    .replace(
-      /^(\s+(?:for|interval|group_wait|group_interval|repeat_interval|resolve_timeout): )(\d+)([smhd])$/gm,
-      (_, head: string, n: string, u: string) => head + scale(n, u),
-    )
-    .replace(
-      /(record: \S+_per_second\n\s+expr: vector\()([\d.]+)\)/g,
-      (_, head: string, n: string) => `${head}${Number(n) * speed})`,
-    );
+  return (
+    rules
+      .replace(/\[(\d+)([smhd])\]/g, (_, n: string, u: string) => `[${scale(n, u)}]`)
+      .replace(
+        /^(\s+(?:for|interval|group_wait|group_interval|repeat_interval|resolve_timeout): )(\d+)([smhd])$/gm,
+        (_, head: string, n: string, u: string) => head + scale(n, u),
+      )
+      .replace(
+        /(record: \S+_per_second\n\s+expr: vector\()([\d.]+)\)/g,
+        (_, head: string, n: string) => `${head}${Number(n) * speed})`,
+      )
+      // predict_linear's horizon is a duration in seconds too.
+      .replace(
+        /(predict_linear\([^,]+,\s*)(\d+)\)/g,
+        (_, head: string, n: string) => `${head}${Math.max(1, Math.round(Number(n) / speed))})`,
+      )
+  );
 }
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
@@ -83,6 +90,7 @@ it('compresses every duration of the rules, and scales their per-second threshol
   expect(compressRules('- record: a:threshold:x_per_second\n  expr: vector(0.1)', 60)).toBe(
     '- record: a:threshold:x_per_second\n  expr: vector(6)',
   );
+  expect(compressRules('predict_linear(kv[30m], 1800) >= 1', 60)).toBe('predict_linear(kv[30s], 30) >= 1');
 });
 
 /** One webhook notification from Alertmanager (its JSON payload, version 4). */
@@ -237,6 +245,47 @@ describe('the demo stack, 60x faster', () => {
     expect(list.filter((a) => a.labels['alertname'] === 'GpuUnhealthy').map((a) => a.labels['gpu'])).toEqual([
       '5',
     ]);
+  });
+
+  const SATURATION = ['ModelNotServing', 'ModelSaturationPredicted', 'ModelPreemptionsSustained'];
+
+  it('high_load held steady: no saturation alert, the load step included', async () => {
+    expect((await demo.control('/api/v1/scenario', { scenario: 'high_load' })).status).toBe(200);
+    // 45 simulated minutes: past the step, every window (30m at most) holds only the steady load.
+    const deadline = Date.now() + 45_000;
+    while (Date.now() < deadline) {
+      const fired = (await alerts(demo)).filter(
+        (a) => a.state === 'firing' && SATURATION.includes(a.labels['alertname']!),
+      );
+      expect(fired.map((a) => [a.labels['alertname'], a.labels['container']])).toEqual([]);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }, 60_000);
+
+  it('engine_stall: ModelNotServing pages for the stuck engine only, its API still up', async () => {
+    expect((await demo.control('/api/v1/scenario', { scenario: 'engine_stall' })).status).toBe(200);
+    const list = await until(
+      demo,
+      'ModelNotServing firing for vllm-llama8b',
+      firing('ModelNotServing', { severity: 'critical', container: 'vllm-llama8b', job: 'vllm' }),
+    );
+    expect(
+      list.filter((a) => a.labels['alertname'] === 'ModelNotServing').map((a) => a.labels['container']),
+    ).toEqual(['vllm-llama8b']);
+    // Not a target or health alert: the engine's API answers.
+    expect(list.some((a) => ['TargetDown', 'ModelLoadingFailed'].includes(a.labels['alertname']!))).toBe(
+      false,
+    );
+  });
+
+  it('load_ramp: ModelSaturationPredicted warns before the KV caches are full', async () => {
+    expect((await demo.control('/api/v1/scenario', { scenario: 'load_ramp' })).status).toBe(200);
+    await until(
+      demo,
+      'ModelSaturationPredicted firing',
+      firing('ModelSaturationPredicted', { severity: 'warning', job: 'vllm' }),
+      90_000,
+    );
   });
 
   // The scenario → alert part of every test plan (tests/e2e/plans) that names alerts.

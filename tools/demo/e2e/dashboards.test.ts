@@ -342,6 +342,8 @@ describe('the dashboards against the demo stack', () => {
     'gpu_failure',
     'model_load_failure',
     'container_restart_loop',
+    'engine_stall',
+    'load_ramp',
     'disk_almost_full',
     'normal',
   ];

@@ -33,6 +33,10 @@ export interface Faults {
   readonly restartLoop?: { readonly containers: readonly string[]; readonly restartEverySeconds: number };
   /** Root filesystem use (0–1). */
   readonly rootDiskUsed?: number;
+  /** vLLM containers whose engine hangs: /health still answers, requests pile up waiting, no token comes out. */
+  readonly stalledModels?: readonly string[];
+  /** Load climbing `perMinute` (a share of the usual) every minute since the scenario began, up to `max` times. */
+  readonly loadRamp?: { readonly perMinute: number; readonly max: number };
 }
 
 export interface Scenario {
@@ -100,6 +104,19 @@ export const SCENARIOS: readonly Scenario[] = [
     description: 'The llama-8b container crashes and restarts every 30 s.',
     settings: base,
     faults: { restartLoop: { containers: ['vllm-llama8b'], restartEverySeconds: 30 } },
+  },
+  {
+    name: 'engine_stall',
+    description:
+      "llama-3.1-8b's engine hangs: /health still answers 200, requests pile up waiting, no token comes out.",
+    settings: base,
+    faults: { stalledModels: ['vllm-llama8b'] },
+  },
+  {
+    name: 'load_ramp',
+    description: 'Load climbing 5% a minute up to 1.7x the usual: the KV caches head for full.',
+    settings: base,
+    faults: { loadRamp: { perMinute: 0.05, max: 1.7 } },
   },
   {
     name: 'disk_almost_full',

@@ -87,6 +87,7 @@ export function stepTraffic(world: World, dt: number, t: number, load: number): 
   const s = world.settings;
   const seed = world.seed;
   const total = BASE_REQUESTS_PER_SECOND * s.request_multiplier * load;
+  const stalled = new Set(world.faults.stalledModels ?? []);
   world.models.forEach((m, i) => {
     const proxy = world.proxy[i]!;
     const key = keyOf(m.spec.container);
@@ -98,6 +99,12 @@ export function stepTraffic(world: World, dt: number, t: number, load: number): 
     const due = m.carry + rate * dt;
     const n = Math.floor(due);
     m.carry = due - n;
+    // A hung engine: every request waits, none is processed, the running ones never finish.
+    if (stalled.has(m.spec.container) && m.status === 'ready') {
+      m.waiting += n;
+      m.running = Math.max(1, m.running);
+      return;
+    }
     let e2eSum = 0;
     for (let r = 0; r < n; r++) {
       const id = m.served++;
@@ -176,7 +183,8 @@ export function stepTraffic(world: World, dt: number, t: number, load: number): 
     const gpu = world.gpus[m.spec.gpus[0]!]!;
     m.kvCacheUsage =
       m.status === 'ready'
-        ? clamp(0.12 + 0.75 * gpu.utilization + 0.03 * smoothNoise(seed, key + NOISE.kvCache, t, 20), 0, 1)
+        ? // Full (1) as the GPU saturates: a busy server's vLLM runs its KV cache near the top.
+          clamp(0.12 + 0.88 * gpu.utilization + 0.03 * smoothNoise(seed, key + NOISE.kvCache, t, 20), 0, 1)
         : 0;
   });
 }

@@ -118,6 +118,14 @@ export class World {
     return daily * wave * noise * spike;
   }
 
+  /** The load_ramp scenario's multiplier: 1 at its start, growing each minute up to its max. */
+  private rampFactor(): number {
+    const ramp = this.faults.loadRamp;
+    if (!ramp) return 1;
+    const minutes = Math.max(0, this.timeMs - this.scenarioSinceMs) / 60_000;
+    return Math.min(ramp.max, 1 + ramp.perMinute * minutes);
+  }
+
   /** A container lifecycle event, for Docker's /events. */
   recordEvent(container: string, action: string, attributes?: Record<string, string>): void {
     this.events.push({
@@ -191,7 +199,7 @@ export class World {
   private step(dt: number): void {
     this.ticks++;
     const t = this.timeMs / 1000;
-    const load = this.loadFactor(t);
+    const load = this.loadFactor(t) * this.rampFactor();
     stepTraffic(this, dt, t, load);
     stepGpus(this, dt, t, load);
     stepHost(this, dt, t, load);

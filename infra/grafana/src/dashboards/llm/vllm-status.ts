@@ -136,6 +136,46 @@ export const vllmStatus: DashboardSpec = {
         ),
       ],
     }),
+    tablePanel({
+      title: 'Capacity: peak and now',
+      description:
+        'Generated tokens per second each model sustained at its peak over 7 days (5-minute average), now, and the headroom left against that peak: a model near 0% headroom runs at the most it has ever done.',
+      unit: UNIT.tokensPerSecond,
+      merge: true,
+      queries: [
+        promql(
+          `max by (model) (max_over_time(instance_model:llmmon_vllm_generation_tokens:rate5m{${FILTERS.model}}[7d]))`,
+          '',
+          { instant: true, table: true },
+        ),
+        promql(`sum by (model) (instance_model:llmmon_vllm_generation_tokens:rate5m{${FILTERS.model}})`, '', {
+          instant: true,
+          table: true,
+        }),
+        promql(
+          `1 - sum by (model) (instance_model:llmmon_vllm_generation_tokens:rate5m{${FILTERS.model}}) / (max by (model) (max_over_time(instance_model:llmmon_vllm_generation_tokens:rate5m{${FILTERS.model}}[7d])) > 0)`,
+          '',
+          { instant: true, table: true },
+        ),
+      ],
+      rename: { 'Value #A': 'peak (7 days)', 'Value #B': 'now', 'Value #C': 'headroom' },
+      columns: { headroom: { unit: UNIT.ratio } },
+      sortBy: 'model',
+    }),
+    timeSeries({
+      title: 'Time in queue (share of latency)',
+      description:
+        'Share of end-to-end latency requests spend waiting to be scheduled: rising, the model is saturating before its latency alerts say so.',
+      unit: UNIT.ratio,
+      min: 0,
+      max: 1,
+      queries: [
+        promql(
+          `sum by (model) (rate(llmmon_vllm_request_queue_time_seconds_sum{${FILTERS.vllm}}[$__rate_interval])) / sum by (model) (rate(llmmon_vllm_e2e_request_latency_seconds_sum{${FILTERS.vllm}}[$__rate_interval]))`,
+          '{{model}}',
+        ),
+      ],
+    }),
     row('Latency'),
     timeSeries({
       title: 'Time to first token',
