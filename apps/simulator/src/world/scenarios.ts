@@ -114,9 +114,9 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'load_ramp',
-    description: 'Load climbing 5% a minute up to 1.7x the usual: the KV caches head for full.',
+    description: 'Load climbing 3% a minute up to twice the usual: the KV caches head for full.',
     settings: base,
-    faults: { loadRamp: { perMinute: 0.05, max: 1.7 } },
+    faults: { loadRamp: { perMinute: 0.03, max: 2 } },
   },
   {
     name: 'disk_almost_full',
