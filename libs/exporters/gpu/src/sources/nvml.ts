@@ -201,19 +201,19 @@ export class NvmlSource implements GpuSource {
     // The v1 call counts reserved memory as used (seen on an H200 with driver 580: 1844 MiB
     // used by v1 where nvidia-smi showed 1229 MiB used and 616 MiB reserved).
     try {
+      this.f['memV2'] = lib.func(
+        'int nvmlDeviceGetMemoryInfo_v2(nvmlDevice_st *device, _Inout_ nvmlMemory_v2_t *memory)',
+      ) as unknown as Fn;
+    } catch {
+      // An older driver: the v1 call alone.
+    }
+    try {
       // Drivers before R450 lack field values: no PCIe or NVLink byte counters there.
       this.f['fields'] = lib.func(
         'int nvmlDeviceGetFieldValues(nvmlDevice_st *device, int count, _Inout_ nvmlFieldValue_t *values)',
       ) as unknown as Fn;
     } catch {
       delete this.f['fields'];
-    }
-    try {
-      this.f['memV2'] = lib.func(
-        'int nvmlDeviceGetMemoryInfo_v2(nvmlDevice_st *device, _Inout_ nvmlMemory_v2_t *memory)',
-      ) as unknown as Fn;
-    } catch {
-      // An older driver: the v1 call alone.
     }
     // Only the simulator's stand-in driver has this symbol; NVIDIA's never does.
     try {
