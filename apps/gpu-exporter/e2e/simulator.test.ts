@@ -69,7 +69,7 @@ describe.each(['nvidia-smi', 'nvml'] as const)(
       prometheus = await startPrometheus({
         port: await freePort(),
         dataDir: join(dataDir, 'prometheus'),
-        config: scrapeEverySecond({ gpu: `127.0.0.1:${port}` }),
+        config: scrapeEverySecond({ gpu: new URL(url).host }),
       });
     });
 
