@@ -150,6 +150,14 @@ export const GPU_METRICS: readonly GpuMetric[] = [
   },
   {
     def: counter(
+      'llmmon_gpu_pcie_replays_total',
+      'PCIe link-level replays (retransmissions after errors) since the driver was loaded (NVML only).',
+      G,
+    ),
+    read: (g) => g.pcieReplays,
+  },
+  {
+    def: counter(
       'llmmon_gpu_energy_joules_total',
       "Energy used by the GPU, in joules: NVML's counter (since the driver was loaded), or with nvidia-smi its power draw integrated since the exporter started.",
       G,
@@ -213,11 +221,6 @@ const pcieBytes = counter(
   'llmmon_gpu_pcie_bytes_total',
   "Bytes over the GPU's PCIe link since the driver was loaded, by direction (transmit, receive; NVML only, drivers R535+).",
   ['gpu', 'uuid', 'direction'],
-);
-const pcieReplays = counter(
-  'llmmon_gpu_pcie_replays_total',
-  'PCIe link-level replays (retransmissions after errors) since the driver was loaded (NVML only).',
-  G,
 );
 const nvlinkUp = gauge(
   'llmmon_gpu_nvlink_up',
@@ -291,7 +294,7 @@ export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>): Collect
       ...GPU_METRICS.map((m) => m.def),
       ...[info, throttle, count, health, xidErrors, lastXid, lastXidTime],
       ...[migMode, migInfo, migMemory.total, migMemory.used, migMemory.free],
-      ...[pcieBytes, pcieReplays, nvlinkUp, nvlinkBytes, nvlinkErrors],
+      ...[pcieBytes, nvlinkUp, nvlinkBytes, nvlinkErrors],
     ],
     collect(out) {
       const snap = snapshot.current.value;
@@ -330,7 +333,6 @@ export function gpuCollector(snapshot: BackgroundSnapshot<GpuSnapshot>): Collect
           out.add(pcieBytes, { ...ids, direction: 'transmit' }, g.pcieTransmitBytes);
         if (g.pcieReceiveBytes !== undefined)
           out.add(pcieBytes, { ...ids, direction: 'receive' }, g.pcieReceiveBytes);
-        if (g.pcieReplays !== undefined) out.add(pcieReplays, ids, g.pcieReplays);
         for (const l of g.nvlinks ?? []) {
           const link = { ...ids, link: String(l.link) };
           out.add(nvlinkUp, link, l.up ? 1 : 0);
