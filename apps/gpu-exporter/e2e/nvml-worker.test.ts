@@ -6,31 +6,21 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scrape } from '@llmmon/metrics-core/testing';
-import { freePort, startProcess } from '@llmmon/native-stack';
 import { compileNvmlStub } from '@llmmon/fixtures';
+import { startBuiltGpuExporter } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmmon-nvml-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The built exporter on the NVML stub, its worker thread reading every 0.2 s. */
+/** The built exporter on the NVML stub, Docker off, every scrape fresh. */
 async function startExporter(env: Record<string, string>) {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const exporter = await startProcess({
-    name: 'gpu-exporter',
-    command: join(__dirname, '../../../dist/apps/gpu-exporter/main.js'),
-    env: {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'error',
-      DOCKER_ENABLED: 'false',
-      GPU_SOURCE: 'nvml',
-      GPU_REFRESH_SECONDS: '0.2',
-      SCRAPE_CACHE_SECONDS: '0',
-      GPU_STATE_DIR: join(dir, 'state'),
-      ...env,
-    },
-    readyUrl: `${url}/ready`,
+  const { exporter, url } = await startBuiltGpuExporter({
+    LOG_LEVEL: 'error',
+    DOCKER_ENABLED: 'false',
+    GPU_SOURCE: 'nvml',
+    SCRAPE_CACHE_SECONDS: '0',
+    GPU_STATE_DIR: join(dir, 'state'),
+    ...env,
   });
   return { url, stop: () => exporter.stop() };
 }

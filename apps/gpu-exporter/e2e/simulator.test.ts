@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { scrape } from '@llmmon/metrics-core/testing';
 import {
   freePort,
-  startProcess,
   scrapeEverySecond,
   startPrometheus,
   startSimulator,
@@ -18,37 +17,22 @@ import {
   type RunningPrometheus,
   type RunningSimulator,
 } from '@llmmon/native-stack';
+import { startBuiltGpuExporter } from './helpers';
 
 const ROOT = join(__dirname, '../../..');
 const DIST = join(ROOT, 'dist/apps');
 
-/** The built GPU exporter on the simulator's GPUs through one source, reading every 0.2 s. */
-async function startGpuExporter(
-  sim: RunningSimulator,
-  source: 'nvidia-smi' | 'nvml',
-  dataDir: string,
-): Promise<{ exporter: ManagedProcess; url: string }> {
+/** The built GPU exporter on the simulator's GPUs through one source. */
+function startGpuExporter(sim: RunningSimulator, source: 'nvidia-smi' | 'nvml', dataDir: string) {
   const up = sim.upstreams;
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const exporter = await startProcess({
-    name: 'gpu-exporter',
-    command: join(DIST, 'gpu-exporter/main.js'),
-    env: {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      GPU_SOURCE: source,
-      NVIDIA_SMI_PATH: up.nvidia_smi,
-      ...(source === 'nvml' ? { NVML_LIBRARY: up.nvml ?? 'the simulator could not build its NVML' } : {}),
-      GPU_STATE_DIR: join(dataDir, 'gpu-state'),
-      PROCFS_PATH: up.host.procfs,
-      DOCKER_HOST: `unix://${up.docker.socket}`,
-      GPU_REFRESH_SECONDS: '0.2',
-    },
-    readyUrl: `${url}/ready`,
+  return startBuiltGpuExporter({
+    GPU_SOURCE: source,
+    NVIDIA_SMI_PATH: up.nvidia_smi,
+    ...(source === 'nvml' ? { NVML_LIBRARY: up.nvml ?? 'the simulator could not build its NVML' } : {}),
+    GPU_STATE_DIR: join(dataDir, 'gpu-state'),
+    PROCFS_PATH: up.host.procfs,
+    DOCKER_HOST: `unix://${up.docker.socket}`,
   });
-  return { exporter, url };
 }
 
 describe.each(['nvidia-smi', 'nvml'] as const)(
