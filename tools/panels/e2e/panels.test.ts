@@ -91,6 +91,11 @@ function capacityAbove(data: Frame[]): number {
   return Math.max(100, Math.ceil((total * 1.5) / 100) * 100);
 }
 
+/** The GPU heatmap coloured by utilization, as the GPU usage dashboard sizes it. */
+function renderHeatmap(page: Page, frames: Frame[], mode: 'grid' | 'history', theme: string): Promise<void> {
+  return render(page, { frames, options: { metric: 'utilization', mode }, theme, width: 1040, height: 300 });
+}
+
 async function render(page: Page, props: Record<string, unknown>): Promise<void> {
   await page.evaluate(
     (p) => (globalThis as unknown as { renderPanel(x: unknown): void }).renderPanel(p),
@@ -175,13 +180,7 @@ describe('GPU heatmap', () => {
     async (theme) => {
       const data = (await Promise.all(queries.map(([refId, expr]) => frames(refId, expr)))).flat();
       const { page, errors } = await openPlugin('gpu-heatmap-panel');
-      await render(page, {
-        frames: data,
-        options: { metric: 'utilization', mode: 'grid' },
-        theme,
-        width: 1040,
-        height: 300,
-      });
+      await renderHeatmap(page, data, 'grid', theme);
       const cells = page.locator('[data-testid^="gpu-cell-"]');
       await cells.first().waitFor();
       expect(await cells.count()).toBe(8);
@@ -217,13 +216,7 @@ describe('GPU heatmap', () => {
       ...(await day('H', 'llmmon_gpu_health == 1')),
     ];
     const { page, errors } = await openPlugin('gpu-heatmap-panel');
-    await render(page, {
-      frames: data,
-      options: { metric: 'utilization', mode: 'history' },
-      theme: 'dark',
-      width: 1040,
-      height: 300,
-    });
+    await renderHeatmap(page, data, 'history', 'dark');
     await page.getByTestId('gpu-history').waitFor();
     expect(await page.locator('[data-testid^="gpu-row-"]').count()).toBe(8);
     // The day's utilization in shades, not in one or three threshold colours.
@@ -290,24 +283,12 @@ describe('GPU heatmap, a GPU failing', () => {
       ...(await frames('H', 'llmmon_gpu_health == 1', 180)),
     ];
     const { page, errors } = await openPlugin('gpu-heatmap-panel');
-    await render(page, {
-      frames: data,
-      options: { metric: 'utilization', mode: 'grid' },
-      theme: 'dark',
-      width: 1040,
-      height: 300,
-    });
+    await renderHeatmap(page, data, 'grid', 'dark');
     const cell = page.getByTestId('gpu-cell-5');
     await cell.waitFor();
     expect(await cell.textContent()).toContain('FAILED');
     await page.locator('#panel').screenshot({ path: join(SHOTS, 'gpu-heatmap-failed-dark.png') });
-    await render(page, {
-      frames: data,
-      options: { metric: 'utilization', mode: 'history' },
-      theme: 'dark',
-      width: 1040,
-      height: 300,
-    });
+    await renderHeatmap(page, data, 'history', 'dark');
     await page.getByTestId('gpu-history').waitFor();
     expect(await page.getByTestId('gpu-row-5').getAttribute('aria-label')).toBe('GPU 5 (failed)');
     expect(
