@@ -1,6 +1,7 @@
 /**
  * Alertmanager's configuration passes amtool check-config as the runner renders it, with a
- * webhook and without one; a critical GPU alert inhibits only the warning on the same GPU.
+ * webhook and without one; a critical GPU alert inhibits only the warning on the same GPU, an
+ * SLO page the tickets (and the slower page) of the same model SLO.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +32,7 @@ it('passes amtool check-config without one (alerts held, sent nowhere)', () => {
   expect(parse(rendered).receivers[0].webhook_configs).toBeUndefined();
 });
 
-it('groups by alert name and machine and inhibits only GPU warnings under a critical on the same GPU', () => {
+it('groups by alert name and machine; inhibits GPU warnings under a critical on the same GPU, and SLO tickets under a page of the same model SLO', () => {
   const config = parse(renderAlertmanagerConfig(TEMPLATE, undefined));
   expect(config.route.group_by).toEqual(['alertname', 'instance']);
   expect(config.inhibit_rules).toEqual([
@@ -39,6 +40,16 @@ it('groups by alert name and machine and inhibits only GPU warnings under a crit
       source_matchers: ['severity="critical"', 'gpu=~".+"'],
       target_matchers: ['severity="warning"', 'gpu=~".+"'],
       equal: ['instance', 'gpu'],
+    },
+    {
+      source_matchers: ['alertname=~"ModelSLO.+"', 'severity="critical"'],
+      target_matchers: ['alertname=~"ModelSLO.+"', 'severity="warning"'],
+      equal: ['model', 'slo'],
+    },
+    {
+      source_matchers: ['alertname="ModelSLOFastBurn"'],
+      target_matchers: ['alertname="ModelSLOSustainedBurn"'],
+      equal: ['model', 'slo'],
     },
   ]);
 });

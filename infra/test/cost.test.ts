@@ -3,22 +3,18 @@
  * renders, a bad config names its field, and a price changed in it changes the figures that
  * Prometheus (promtool, on the generated rules with energy.yml's) computes per million tokens.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import {
   hardwareUsdPerHour,
   parseCostConfig,
   renderCostRules,
   type CostConfig,
 } from '../prometheus/src/cost-rules';
-
-const PROM = join(__dirname, '../prometheus');
+import { PROM, promtoolTest } from './promtool';
 const CONFIG = readFileSync(join(PROM, 'costs.yml'), 'utf8');
 
-it('the committed rules/cost.yml is what costs.yml renders (else: npx nx run infra:cost-rules)', () => {
+it('the committed rules/cost.yml is what costs.yml renders (else: npx nx run infra:rules)', () => {
   expect(readFileSync(join(PROM, 'rules/cost.yml'), 'utf8')).toBe(renderCostRules(parseCostConfig(CONFIG)));
 });
 
@@ -31,54 +27,38 @@ it('refuses a config with a missing default or a bad number, naming the field', 
 });
 
 describe('a price changed in costs.yml changes the cost per million tokens', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'llmmon-cost-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   /** One H200 at 700 W held by one container serving model m at 100 output tokens a second. */
   function promtoolCostPerMillion(config: CostConfig, expectedMilliUsd: number): string {
-    const run = mkdtempSync(join(dir, 'run-'));
-    mkdirSync(join(run, 'rules'));
-    for (const f of ['thresholds.yml', 'recording.yml', 'energy.yml'])
-      copyFileSync(join(PROM, 'rules', f), join(run, 'rules', f));
-    writeFileSync(join(run, 'rules/cost.yml'), renderCostRules(config));
     const gpu = 'instance="h:9445", job="gpu", gpu="0", uuid="GPU-0"';
-    writeFileSync(
-      join(run, 'test.yml'),
-      stringify({
-        rule_files: ['rules/thresholds.yml', 'rules/recording.yml', 'rules/energy.yml', 'rules/cost.yml'],
-        evaluation_interval: '1m',
-        tests: [
+    return promtoolTest({ 'cost.yml': renderCostRules(config) }, [
+      {
+        interval: '1m',
+        input_series: [
+          { series: `llmmon_gpu_info{${gpu}, name="NVIDIA H200"}`, values: '1x20' },
+          { series: `llmmon_gpu_energy_joules_total{${gpu}}`, values: '0+42000x20' },
           {
-            interval: '1m',
-            input_series: [
-              { series: `llmmon_gpu_info{${gpu}, name="NVIDIA H200"}`, values: '1x20' },
-              { series: `llmmon_gpu_energy_joules_total{${gpu}}`, values: '0+42000x20' },
-              {
-                series: `llmmon_gpu_container_memory_used_bytes{${gpu}, mig_instance="", container="c", compose_service="c"}`,
-                values: '1e11x20',
-              },
-              {
-                series: 'llmmon_vllm_model_info{instance="h:9902", job="vllm", container="c", model="m"}',
-                values: '1x20',
-              },
-              {
-                series:
-                  'llmmon_vllm_generation_tokens_total{instance="h:9902", job="vllm", container="c", model="m"}',
-                values: '0+6000x20',
-              },
-            ],
-            promql_expr_test: [
-              {
-                expr: 'round(model:llmmon_cost_usd_per_million_tokens:ratio_rate5m * 1000)',
-                eval_time: '10m',
-                exp_samples: [{ labels: '{model="m"}', value: expectedMilliUsd }],
-              },
-            ],
+            series: `llmmon_gpu_container_memory_used_bytes{${gpu}, mig_instance="", container="c", compose_service="c"}`,
+            values: '1e11x20',
+          },
+          {
+            series: 'llmmon_vllm_model_info{instance="h:9902", job="vllm", container="c", model="m"}',
+            values: '1x20',
+          },
+          {
+            series:
+              'llmmon_vllm_generation_tokens_total{instance="h:9902", job="vllm", container="c", model="m"}',
+            values: '0+6000x20',
           },
         ],
-      }),
-    );
-    return execFileSync('promtool', ['test', 'rules', join(run, 'test.yml')], { encoding: 'utf8' });
+        promql_expr_test: [
+          {
+            expr: 'round(model:llmmon_cost_usd_per_million_tokens:ratio_rate5m * 1000)',
+            eval_time: '10m',
+            exp_samples: [{ labels: '{model="m"}', value: expectedMilliUsd }],
+          },
+        ],
+      },
+    ]);
   }
 
   /** By hand: hardware an hour + 0.7 kW x PUE x price, over 360 000 tokens an hour, per million. */

@@ -2,7 +2,8 @@
  * The house rules of our Prometheus rules, which promtool cannot check: every alert has a
  * severity, a summary, a description and a runbook section that exists, and its unit tests
  * cover both "not yet firing" and "firing with these labels"; every threshold lives in
- * thresholds.yml; Prometheus loads every rule file.
+ * thresholds.yml (the SLO alerts' burn-rate factors in slos.yml, recorded by the generated
+ * slo.yml); Prometheus loads every rule file.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -78,6 +79,10 @@ it('has the alerts of SPEC §7, GPU health and self-monitoring', () => {
       'ModelNotServing',
       'ModelPreemptionsSustained',
       'ModelSaturationPredicted',
+      'ModelSLOBudgetDrain',
+      'ModelSLOFastBurn',
+      'ModelSLOSlowBurn',
+      'ModelSLOSustainedBurn',
       'TargetAbsent',
       'TargetDown',
       'UpstreamDown',

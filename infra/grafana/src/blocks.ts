@@ -532,8 +532,8 @@ export function tokenRate(
     .withTarget(promql(p.output, `{{${p.modelLabel}}} output`));
 }
 
-/** Grafana's alert list, fed by the provisioned Alertmanager. */
-export function firingAlerts(p: PanelBase): dashboard.PanelBuilder {
+/** Grafana's alert list, fed by the provisioned Alertmanager; `alertName` narrows it by name. */
+export function firingAlerts(p: PanelBase & { alertName?: string }): dashboard.PanelBuilder {
   return panelOfType('alertlist', p, 12, 8).options({
     viewMode: 'list',
     groupMode: 'default',
@@ -543,7 +543,7 @@ export function firingAlerts(p: PanelBase): dashboard.PanelBuilder {
     dashboardAlerts: false,
     alertInstanceLabelFilter: '',
     datasource: PROVISIONED_UIDS.alertmanager,
-    alertName: '',
+    alertName: p.alertName ?? '',
     folder: '',
     stateFilter: { firing: true, pending: true, noData: false, normal: false, error: true },
   });
@@ -565,6 +565,7 @@ export const UIDS = {
   vllmStatus: 'llmmon-vllm-status',
   modelCatalog: 'llmmon-model-catalog',
   costEfficiency: 'llmmon-cost-efficiency',
+  slos: 'llmmon-slos',
   langfuseAnalytics: 'llmmon-langfuse-analytics',
   performanceTrends: 'llmmon-performance-trends',
   logExplorer: 'llmmon-log-explorer',

@@ -11,6 +11,7 @@ import { litellmStatus } from './dashboards/llm/litellm-status';
 import { vllmStatus } from './dashboards/llm/vllm-status';
 import { modelCatalog } from './dashboards/llm/model-catalog';
 import { costEfficiency } from './dashboards/llm/cost-efficiency';
+import { slos } from './dashboards/llm/slos';
 import { langfuseAnalytics } from './dashboards/analytics/langfuse-analytics';
 import { performanceTrends } from './dashboards/analytics/performance-trends';
 import { logExplorer } from './dashboards/logs/log-explorer';
@@ -26,6 +27,7 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
   vllmStatus,
   modelCatalog,
   costEfficiency,
+  slos,
   langfuseAnalytics,
   performanceTrends,
   logExplorer,

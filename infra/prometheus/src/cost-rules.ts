@@ -119,7 +119,7 @@ export function renderCostRules(config: CostConfig): string {
   ];
   return (
     '# Generated from infra/prometheus/costs.yml by infra/prometheus/src/cost-rules.ts\n' +
-    '# (npx nx run infra:cost-rules): edit the config, not this file.\n' +
+    '# (npx nx run infra:rules): edit the config, not this file.\n' +
     stringify({ groups: [{ name: 'llmmon-cost', rules }] }, { lineWidth: 0 })
   );
 }

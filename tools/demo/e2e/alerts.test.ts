@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitForQuery } from '@llmmon/native-stack';
 import { plans } from '../plans';
 import { ROOT, startDemo, type RunningDemo } from '../run-demo';
 
@@ -159,6 +160,24 @@ describe('the demo stack, 60x faster', () => {
     await until(demo, 'no active alert on the normal scenario', (l) => l.length === 0, 30_000);
   });
 
+  it('normal: every model has its three SLIs, and no SLO alert is even pending over half an hour', async () => {
+    const upstreams = (await (await fetch(`${demo.simulator}/api/v1/upstreams`)).json()) as {
+      vllm: { model: string }[];
+    };
+    const pairs = upstreams.vllm.flatMap((v) =>
+      ['availability', 'time_to_first_token', 'e2e_latency'].map((slo) => `${v.model} ${slo}`),
+    );
+    // 30 s at 60x: half of the fast burn's hour, six of its 5-minute windows.
+    await new Promise((r) => setTimeout(r, 30_000));
+    const burn = await waitForQuery(
+      demo.prometheus,
+      'model_slo:llmmon_slo_burn_rate:ratio_rate1h',
+      (r) => r.length >= pairs.length,
+    );
+    expect(burn.map((s) => `${s.metric['model']} ${s.metric['slo']}`).sort()).toEqual(pairs.sort());
+    expect((await alerts(demo)).filter((a) => a.labels['alertname']!.startsWith('ModelSLO'))).toEqual([]);
+  });
+
   // First after normal: a trend needs its 30-minute window free of an earlier scenario's step down.
   it('load_ramp: ModelSaturationPredicted warns before the KV caches are full', async () => {
     expect((await demo.control('/api/v1/scenario', { scenario: 'load_ramp' })).status).toBe(200);
@@ -170,7 +189,7 @@ describe('the demo stack, 60x faster', () => {
     );
   });
 
-  it('degraded on a busy server: the error-rate alert fires for the models behind LiteLLM', async () => {
+  it('degraded on a busy server: the error-rate alert and the SLO fast-burn page fire for the degraded models only', async () => {
     // Ten times the normal traffic: enough requests a minute for an error ratio to mean something.
     const degraded = { scenario: 'degraded', settings: { request_multiplier: 10 } };
     expect((await demo.control('/api/v1/scenario', degraded)).status).toBe(200);
@@ -179,6 +198,17 @@ describe('the demo stack, 60x faster', () => {
       'ModelErrorRateHigh firing',
       firing('ModelErrorRateHigh', { severity: 'critical', job: 'litellm' }),
     );
+    // ~12% failing burns their 99.5% availability 24x, over the hour and the last 5 minutes.
+    const models = ['meta-llama/Llama-3.1-70B-Instruct', 'Qwen/Qwen2.5-72B-Instruct'];
+    const list = await until(demo, 'ModelSLOFastBurn firing for both degraded models', (l) =>
+      models.every((model) =>
+        firing('ModelSLOFastBurn', { severity: 'critical', model, slo: 'availability' })(l),
+      ),
+    );
+    // No other model, not even pending (their errors stay at ~0.1%, a 0.2x burn).
+    const burning = list.filter((a) => a.labels['alertname'] === 'ModelSLOFastBurn');
+    expect(new Set(burning.map((a) => a.labels['model']))).toEqual(new Set(models));
+    expect(new Set(burning.map((a) => a.labels['slo']))).toEqual(new Set(['availability']));
   });
 
   it('gpu_overheat: GPU 3 fires the critical temperature alert; Alertmanager sends one grouped notification, the warning inhibited; it resolves', async () => {

@@ -38,6 +38,7 @@ const EXPECTED: Record<string, string> = {
   'llmmon-vllm-status': 'llm',
   'llmmon-model-catalog': 'llm',
   'llmmon-cost-efficiency': 'llm',
+  'llmmon-slos': 'llm',
   'llmmon-langfuse-analytics': 'analytics',
   'llmmon-performance-trends': 'analytics',
   'llmmon-log-explorer': 'logs',

@@ -35,6 +35,8 @@ export interface Faults {
   readonly rootDiskUsed?: number;
   /** vLLM containers whose engine hangs: /health still answers, requests pile up waiting, no token comes out. */
   readonly stalledModels?: readonly string[];
+  /** vLLM containers the scenario's error rate and latency apply to; the others keep normal's. All when absent. */
+  readonly degradedModels?: readonly string[];
   /** Load climbing `perMinute` (a share of the usual) every minute since the scenario began, up to `max` times. */
   readonly loadRamp?: { readonly perMinute: number; readonly max: number };
 }
@@ -46,7 +48,8 @@ export interface Scenario {
   readonly faults: Faults;
 }
 
-const base: Settings = {
+/** The normal scenario's settings; models a scenario does not degrade keep its error rate and latency. */
+export const NORMAL_SETTINGS: Settings = {
   cpu_load: 0.3,
   gpu_utilization: 0.6,
   error_rate: 0.001,
@@ -59,69 +62,76 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'normal',
     description: 'A usual working day: CPU ~30%, GPU ~60%, errors ~0.1%.',
-    settings: base,
+    settings: NORMAL_SETTINGS,
     faults: {},
   },
   {
     name: 'high_load',
     description: 'Busy: CPU ~80%, GPU ~90%, twice the requests, errors ~0.5%.',
-    settings: { ...base, cpu_load: 0.8, gpu_utilization: 0.9, error_rate: 0.005, request_multiplier: 2 },
+    settings: {
+      ...NORMAL_SETTINGS,
+      cpu_load: 0.8,
+      gpu_utilization: 0.9,
+      error_rate: 0.005,
+      request_multiplier: 2,
+    },
     faults: {},
   },
   {
     name: 'degraded',
-    description: 'Something upstream is wrong: errors ~8% (past the 5% alert), latencies x3.',
-    settings: { ...base, error_rate: 0.08, latency_multiplier: 3 },
-    faults: {},
+    description:
+      'Something is wrong behind llama-3.1-70b and qwen2.5-72b: ~12% of their requests fail (past the 5% alert, burning a 99.5% SLO 24x), latencies x3; the other models stay normal.',
+    settings: { ...NORMAL_SETTINGS, error_rate: 0.12, latency_multiplier: 3 },
+    faults: { degradedModels: ['vllm-llama70b', 'vllm-qwen72b'] },
   },
   {
     name: 'maintenance',
     description: 'Maintenance window: mixtral drains, the llama-8b container is stopped.',
-    settings: { ...base, cpu_load: 0.2, gpu_utilization: 0.4 },
+    settings: { ...NORMAL_SETTINGS, cpu_load: 0.2, gpu_utilization: 0.4 },
     faults: { drainingModels: ['vllm-mixtral'], stoppedContainers: ['vllm-llama8b'] },
   },
   {
     name: 'gpu_overheat',
     description: 'Cooling failure on GPU 3: it heads for ~95 °C and throttles.',
-    settings: base,
+    settings: NORMAL_SETTINGS,
     faults: { overheatingGpus: [3] },
   },
   {
     name: 'gpu_failure',
     description:
       'GPU 5 needs a reset (as after a double-bit ECC error): nvidia-smi prints "[GPU requires reset]" for its readings and lists no process on it.',
-    settings: base,
+    settings: NORMAL_SETTINGS,
     faults: { resetRequiredGpus: [5] },
   },
   {
     name: 'model_load_failure',
     description: 'The qwen2.5-72b container cannot load its model: /health answers 503.',
-    settings: base,
+    settings: NORMAL_SETTINGS,
     faults: { failedModels: ['vllm-qwen72b'] },
   },
   {
     name: 'container_restart_loop',
     description: 'The llama-8b container crashes and restarts every 30 s.',
-    settings: base,
+    settings: NORMAL_SETTINGS,
     faults: { restartLoop: { containers: ['vllm-llama8b'], restartEverySeconds: 30 } },
   },
   {
     name: 'engine_stall',
     description:
       "llama-3.1-8b's engine hangs: /health still answers 200, requests pile up waiting, no token comes out.",
-    settings: base,
+    settings: NORMAL_SETTINGS,
     faults: { stalledModels: ['vllm-llama8b'] },
   },
   {
     name: 'load_ramp',
     description: 'Load climbing 3% a minute up to twice the usual: the KV caches head for full.',
-    settings: base,
+    settings: NORMAL_SETTINGS,
     faults: { loadRamp: { perMinute: 0.03, max: 2 } },
   },
   {
     name: 'disk_almost_full',
     description: 'The root filesystem is 95% full (model downloads).',
-    settings: base,
+    settings: NORMAL_SETTINGS,
     faults: { rootDiskUsed: 0.95 },
   },
 ];

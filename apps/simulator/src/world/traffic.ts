@@ -23,6 +23,7 @@ import {
   type ProxyKeyState,
   type ProxyModelState,
 } from './state';
+import { NORMAL_SETTINGS } from './scenarios';
 import { NOISE, REQUEST } from './streams';
 import type { World } from './world';
 
@@ -84,11 +85,20 @@ export function initialProxy(models: readonly ModelState[]): ProxyModelState[] {
 
 /** The requests of `dt` seconds, every model: LiteLLM's, vLLM's and Langfuse's counts move together. */
 export function stepTraffic(world: World, dt: number, t: number, load: number): void {
-  const s = world.settings;
   const seed = world.seed;
-  const total = BASE_REQUESTS_PER_SECOND * s.request_multiplier * load;
+  const total = BASE_REQUESTS_PER_SECOND * world.settings.request_multiplier * load;
   const stalled = new Set(world.faults.stalledModels ?? []);
+  const degraded = world.faults.degradedModels && new Set(world.faults.degradedModels);
   world.models.forEach((m, i) => {
+    // A scenario that degrades some models leaves the others' errors and latency normal.
+    const s =
+      degraded && !degraded.has(m.spec.container)
+        ? {
+            ...world.settings,
+            error_rate: NORMAL_SETTINGS.error_rate,
+            latency_multiplier: NORMAL_SETTINGS.latency_multiplier,
+          }
+        : world.settings;
     const proxy = world.proxy[i]!;
     const key = keyOf(m.spec.container);
     const draw = (id: number, stream: number) => uniform(seed, key, id, stream);
