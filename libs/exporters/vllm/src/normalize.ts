@@ -12,7 +12,8 @@ export const NORMALIZED_LABELS = ['container', 'model'] as const;
 
 /**
  * Each normalized family and the vLLM names it is filled from, newest first: the first one an
- * instance exposes wins. vLLM renamed metrics between releases (V0 0.6.x → V1 0.10+):
+ * instance exposes wins. What an instance exposes decides, never its version number: the
+ * release lines read (fixtures, simulator) are 0.6 (V0), 0.10/0.11, 0.12–0.14 and 0.20. vLLM renamed metrics between releases (V0 0.6.x → V1 0.10+):
  * `gpu_cache_usage_perc` → `kv_cache_usage_perc`, `time_per_output_token_seconds` →
  * `inter_token_latency_seconds` (0.11 exposes both), prefix caching from a V0 hit-rate
  * gauge to V1 query/hit counters. Labels other than container, model and those kept (e.g.
@@ -110,16 +111,69 @@ export const NORMALIZED: readonly Normalization[] = [
     sources: ['vllm:request_queue_time_seconds'],
     combine: 'sum',
   },
+  {
+    def: histogram(
+      'llmmon_vllm_request_prefill_time_seconds',
+      'Time requests spent in prefill (their prompt processed), in seconds.',
+      L,
+    ),
+    sources: ['vllm:request_prefill_time_seconds'],
+    combine: 'sum',
+  },
+  {
+    def: histogram(
+      'llmmon_vllm_request_decode_time_seconds',
+      'Time requests spent in decode (generating after the first token), in seconds.',
+      L,
+    ),
+    sources: ['vllm:request_decode_time_seconds'],
+    combine: 'sum',
+  },
+  // Newer release lines only (an instance without them has no such series).
+  {
+    def: gauge(
+      'llmmon_vllm_engine_sleep_state',
+      '1 for the state the engine is in (awake; weights_offloaded: sleep level 1; discard_all: sleep level 2), 0 for the others (vLLM 0.12 and later).',
+      [...L, 'state'],
+    ),
+    sources: ['vllm:engine_sleep_state'],
+    keep: { sleep_state: 'state' },
+    combine: 'mean',
+  },
+  {
+    def: counter(
+      'llmmon_vllm_prompt_tokens_by_source_total',
+      'Prompt tokens by where their KV came from: local_compute (prefilled here), local_cache_hit (the prefix cache), external_kv_transfer (another instance) (vLLM 2026 releases).',
+      [...L, 'source'],
+    ),
+    sources: ['vllm:prompt_tokens_by_source_total'],
+    keep: ['source'],
+    combine: 'sum',
+  },
+  {
+    def: counter(
+      'llmmon_vllm_spec_decode_drafts_total',
+      'Speculative decoding: draft steps (with a draft model or method configured).',
+      L,
+    ),
+    sources: ['vllm:spec_decode_num_drafts_total'],
+    combine: 'sum',
+  },
+  {
+    def: counter('llmmon_vllm_spec_decode_draft_tokens_total', 'Speculative decoding: tokens drafted.', L),
+    sources: ['vllm:spec_decode_num_draft_tokens_total'],
+    combine: 'sum',
+  },
+  {
+    def: counter(
+      'llmmon_vllm_spec_decode_accepted_tokens_total',
+      'Speculative decoding: drafted tokens the model accepted.',
+      L,
+    ),
+    sources: ['vllm:spec_decode_num_accepted_tokens_total'],
+    combine: 'sum',
+  },
 ];
-
-/** vLLM versions whose metric names the table above was checked against (fixtures, simulator). */
-const KNOWN_MINOR = { from: 6, to: 11 };
-
-/** True when the image tag is a 0.x release the normalization was verified for. */
-export function knownVersion(version: string): boolean {
-  const m = /^v?0\.(\d+)(?:\.|$)/.exec(version);
-  return m !== null && Number(m[1]) >= KNOWN_MINOR.from && Number(m[1]) <= KNOWN_MINOR.to;
-}
 
 /** Why vLLM finishes a request: every reason exists from 0 on every instance read. */
 export const FINISHED_REASONS = ['stop', 'length', 'abort'] as const;

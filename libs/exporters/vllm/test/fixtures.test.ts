@@ -1,6 +1,6 @@
 /**
- * The collector over instances that answer with the fixtures' bodies (a V1 0.11 instance, a
- * V0 0.6 instance of the same model, and one whose version the normalization does not know),
+ * The collector over instances that answer with the fixtures' bodies, one per release line (0.6
+ * V0, 0.11, 0.13 and 0.20 V1, the last two telling their version only through /version),
  * rendered to golden exposition; and discovery over the docker inspect fixture.
  */
 import { readFileSync } from 'node:fs';
@@ -39,15 +39,22 @@ describe('the vLLM fixtures through the collector', () => {
       await startFakeVllm({ metrics: 'vllm-metrics-v0.11.txt', models: 'vllm-v1-models.json' }),
       await startFakeVllm({ metrics: 'vllm-metrics-v0.6.txt', models: 'vllm-v1-models.json' }),
       await startFakeVllm({
-        metrics: 'vllm-v0.11-other-containers/vllm-metrics-v0.11-llama8b.txt',
-        models: 'vllm-v0.11-other-containers/vllm-v1-models-llama8b.json',
-        version: '0.12.0',
+        metrics: 'vllm-metrics-v0.13.txt',
+        models: 'vllm-v1-models.json',
+        version: '0.13.0',
+      }),
+      await startFakeVllm({
+        metrics: 'vllm-metrics-v0.20.txt',
+        models: 'vllm-v1-models.json',
+        version: '0.20.1',
       }),
     );
     const list = [
       instance('vllm-llama70b', fakes[0]!.url, 'v0.11.0', ['0', '1']),
       instance('vllm-old', fakes[1]!.url, 'v0.6.4', ['2', '3']),
-      instance('vllm-nightly', fakes[2]!.url, '', ['6']),
+      // No version in the image tag: /version tells.
+      instance('vllm-v013', fakes[2]!.url, '', ['4']),
+      instance('vllm-current', fakes[3]!.url, '', ['5']),
     ];
     text = await renderCollector(
       vllmCollector({
@@ -87,24 +94,41 @@ describe('the vLLM fixtures through the collector', () => {
     }
   });
 
-  it('fills the same normalized histogram for V0 and V1, and flags the unknown version', () => {
+  it('fills the same normalized families from every release line, and says which each instance exposes', () => {
     const f = parseExposition(text);
     const ttftCount = f
       .get('llmmon_vllm_time_to_first_token_seconds')!
       .samples.filter((s) => s.name.endsWith('_count'))
       .map((s) => s.labels['container'])
       .sort();
-    expect(ttftCount).toEqual(['vllm-llama70b', 'vllm-nightly', 'vllm-old']);
-    const known = Object.fromEntries(
-      f
-        .get('llmmon_vllm_version_known')!
-        .samples.map((s) => [s.labels['container'], [s.labels['vllm_version'], s.value]]),
+    expect(ttftCount).toEqual(['vllm-current', 'vllm-llama70b', 'vllm-old', 'vllm-v013']);
+    const versions = Object.fromEntries(
+      f.get('llmmon_vllm_model_info')!.samples.map((s) => [s.labels['container'], s.labels['vllm_version']]),
     );
-    expect(known).toEqual({
-      'vllm-llama70b': ['v0.11.0', 1],
-      'vllm-old': ['v0.6.4', 1],
-      'vllm-nightly': ['v0.12.0', 0],
+    expect(versions).toEqual({
+      'vllm-llama70b': 'v0.11.0',
+      'vllm-old': 'v0.6.4',
+      'vllm-v013': 'v0.13.0',
+      'vllm-current': 'v0.20.1',
     });
+    const missing = (container: string) =>
+      f
+        .get('llmmon_vllm_family_found')!
+        .samples.filter((s) => s.labels['container'] === container && s.value === 0)
+        .map((s) => s.labels['family']!.replace('llmmon_vllm_', ''))
+        .sort();
+    const newest = [
+      'engine_sleep_state',
+      'prompt_tokens_by_source_total',
+      'spec_decode_accepted_tokens_total',
+    ];
+    const spec = ['spec_decode_draft_tokens_total', 'spec_decode_drafts_total'];
+    expect(missing('vllm-old')).toEqual(
+      [...newest, ...spec, 'prefix_cache_hits_total', 'prefix_cache_queries_total'].sort(),
+    );
+    expect(missing('vllm-llama70b')).toEqual([...newest, ...spec].sort());
+    expect(missing('vllm-v013')).toEqual([...newest.slice(1), ...spec].sort());
+    expect(missing('vllm-current')).toEqual([]);
   });
 });
 

@@ -9,7 +9,7 @@ import {
 } from '@llmmon/metrics-core';
 import { gpuLabel } from '@llmmon/docker';
 import type { Instance } from '../discovery';
-import { FINISHED_REASONS, knownVersion, NORMALIZED, normalize } from '../normalize';
+import { FINISHED_REASONS, NORMALIZED, normalize } from '../normalize';
 import { IdentityCache, readInstance, STATES, type ReadOptions, type Reading } from '../read';
 
 const state = gauge(
@@ -22,10 +22,10 @@ const modelInfo = gauge(
   'Always 1: the model an instance serves, with its context length, vLLM version, GPUs and whether it is simulated.',
   ['container', 'model', 'max_model_len', 'vllm_version', 'gpus', 'mock'],
 );
-const versionKnown = gauge(
-  'llmmon_vllm_version_known',
-  '1 when the normalized families were verified for this vLLM version; 0: filled from whatever names it exposes.',
-  ['container', 'vllm_version'],
+const familyFound = gauge(
+  'llmmon_vllm_family_found',
+  "1 when the instance's /metrics had a source for this normalized family (by its names, whatever its version), 0 when not; none while /metrics cannot be read.",
+  ['container', 'family'],
 );
 const instances = gauge(
   'llmmon_vllm_instances',
@@ -63,7 +63,7 @@ export function vllmCollector(o: VllmCollectorOptions): Collector {
 
   return {
     name: 'vllm',
-    metrics: [state, modelInfo, versionKnown, instances, ...NORMALIZED.map((n) => n.def)],
+    metrics: [state, modelInfo, familyFound, instances, ...NORMALIZED.map((n) => n.def)],
     async collect(out, signal) {
       const list = o.instances();
       const readings = await Promise.all(list.map((i) => readInstance(i, o, signal, identities)));
@@ -84,13 +84,16 @@ export function vllmCollector(o: VllmCollectorOptions): Collector {
           },
           1,
         );
-        out.add(versionKnown, { container: c, vllm_version: r.version }, knownVersion(r.version) ? 1 : 0);
         track(r);
         if (!r.families) continue;
-        for (const n of normalize(r.families, { container: c, model: r.model })) {
+        const normalized = normalize(r.families, { container: c, model: r.model });
+        for (const n of normalized) {
           for (const s of n.samples) out.addSample(n.def, s);
           if (n.def === FINISHED.def) addMissingReasons(out, n.samples, { container: c, model: r.model });
         }
+        const found = new Set(normalized.map((n) => n.def));
+        for (const { def } of NORMALIZED)
+          out.add(familyFound, { container: c, family: def.name }, found.has(def) ? 1 : 0);
         passThrough(out, passDefs, r);
       }
       // Instances gone from discovery are forgotten.
