@@ -119,7 +119,7 @@ describe('container exporter on the simulated server', () => {
     expect(api.containers.find((c) => c.name === 'vllm-llama70b')).toMatchObject({
       gpus: ['0', '1'],
       state: 'running',
-      version: 'v0.11.0',
+      version: 'v0.20.1',
     });
   });
 

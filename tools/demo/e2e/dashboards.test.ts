@@ -290,6 +290,42 @@ describe('the dashboards against the demo stack', () => {
         });
   });
 
+  // Before the scenario changes below, which leave a model recovering for a while.
+  it('answers every vLLM panel query for a model of each vLLM release line, its own families included', async () => {
+    const upstreams = (await (await fetch(`${demo.simulator}/api/v1/upstreams`)).json()) as {
+      vllm: { model: string; version: string }[];
+    };
+    const minor = (v: string) => Number(v.replace(/^v/, '').split('.')[1]);
+    // One chat model per line (an embedding model has no output tokens to measure).
+    const lines = new Map<number, string>();
+    for (const v of upstreams.vllm)
+      if (!/embed|e5-|minilm|reranker/i.test(v.model) && !lines.has(minor(v.version)))
+        lines.set(minor(v.version), v.model);
+    expect([...lines.keys()].sort((a, b) => a - b)).toEqual([6, 11, 13, 20]);
+    /** Families only some lines have, and from which minor version (spec decoding: where configured). */
+    const since: [RegExp, (m: number, model: string) => boolean][] = [
+      [/prefix_cache_/, (m) => m >= 10],
+      [/engine_sleep_state/, (m) => m >= 12],
+      [/prompt_tokens_by_source/, (m) => m >= 16],
+      [/spec_decode_/, (_m, model) => model === 'meta-llama/Llama-3.1-70B-Instruct'],
+    ];
+    const problems: string[] = [];
+    for (const [m, model] of lines) {
+      for (const d of DASHBOARDS.map((x) => x.dashboard)) {
+        const variable = d.templating.list.find((v) => v.name === 'model');
+        if (!variable || !variableQuery(variable).includes('llmmon_vllm_model_info')) continue;
+        for (const q of promQueries(d).filter((x) => /llmmon_vllm_/.test(x.target.expr))) {
+          const only = since.find(([re]) => re.test(q.target.expr));
+          if (only && !only[1](m, model)) continue;
+          const a = await ask(q, { ...defaults(d), model: chosenValue(model) }, HOUR);
+          if (a.error || a.series === 0)
+            problems.push(`v0.${m} ${model}: ${name(q)}: ${a.error ?? 'no series'}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('narrows every panel that filters by model when one model is chosen', async () => {
     // With a model failing to load, so even the "failing" counts differ between models.
     expect((await demo.control('/api/v1/scenario', { scenario: 'model_load_failure' })).status).toBe(200);

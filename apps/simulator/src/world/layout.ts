@@ -1,6 +1,6 @@
 /**
  * The default world: the 8x H200 server of libs/fixtures/data/README.md, with vLLM containers
- * of mixed versions (V0-style 0.6.x metrics and V1-style 0.10+/0.11 metrics side by side).
+ * of four release lines side by side (V0-style 0.6.x metrics; V1-style 0.11, 0.13 and 0.20).
  * Plain data: no parsing of fixtures, so the simulator shares no code with the exporters.
  */
 
@@ -74,6 +74,8 @@ export interface VllmSpec {
   readonly gpuMemoryUtilization?: number;
   /** The MIG device (slot in MIG_DEVICES) of its one GPU it runs on, in the MIG layout. */
   readonly mig?: number;
+  /** Draft tokens per step of speculative decoding (--speculative-config); none: off. */
+  readonly speculativeTokens?: number;
 }
 
 /** The fixtures' server: five vLLM containers, one model per GPU group. */
@@ -85,7 +87,9 @@ export const VLLM: readonly VllmSpec[] = [
     inputCostPerToken: 2.5e-7,
     outputCostPerToken: 7.5e-7,
     kind: 'chat',
-    version: 'v0.11.0',
+    // The newest release line, with speculative decoding (an EAGLE draft of 3 tokens).
+    version: 'v0.20.1',
+    speculativeTokens: 3,
     gpus: [0, 1],
     hostPort: 8001,
     maxModelLen: 32768,
@@ -115,7 +119,7 @@ export const VLLM: readonly VllmSpec[] = [
     inputCostPerToken: 2.5e-7,
     outputCostPerToken: 7.5e-7,
     kind: 'chat',
-    version: 'v0.10.2',
+    version: 'v0.13.0',
     gpus: [4, 5],
     hostPort: 8003,
     maxModelLen: 32768,

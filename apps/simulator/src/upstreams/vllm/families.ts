@@ -508,3 +508,73 @@ export const V1_FAMILIES: readonly VllmFamily[] = [
     },
   },
 ];
+
+/** The engine's sleep state, from 0.12 (libs/fixtures/data/vllm-metrics-v0.13.txt). */
+export const SLEEP_STATE_FAMILY: VllmFamily = {
+  name: 'vllm:engine_sleep_state',
+  type: 'gauge',
+  help: 'Engine sleep state; awake = 0 means engine is sleeping; awake = 1 means engine is awake; weights_offloaded = 1 means sleep level 1; discard_all = 1 means sleep level 2.',
+  labels: ['engine', 'model_name', 'sleep_state'],
+};
+
+/** Prompt tokens by source and the KV connector's prefix cache (vllm-metrics-v0.20.txt). */
+export const PROMPT_SOURCE_FAMILIES: readonly VllmFamily[] = [
+  {
+    name: 'vllm:prompt_tokens_by_source_total',
+    type: 'counter',
+    help: 'Number of prompt tokens by source.',
+    labels: ['engine', 'model_name', 'source'],
+  },
+  {
+    name: 'vllm:prompt_tokens_cached_total',
+    type: 'counter',
+    help: 'Number of cached prompt tokens (local + external).',
+    labels: ['engine', 'model_name'],
+  },
+  {
+    name: 'vllm:prompt_tokens_recomputed_total',
+    type: 'counter',
+    help: 'Number of cached tokens recomputed for forward pass.',
+    labels: ['engine', 'model_name'],
+  },
+  {
+    name: 'vllm:external_prefix_cache_queries_total',
+    type: 'counter',
+    help: 'External prefix cache queries from KV connector cross-instance cache sharing, in terms of number of queried tokens.',
+    labels: ['engine', 'model_name'],
+  },
+  {
+    name: 'vllm:external_prefix_cache_hits_total',
+    type: 'counter',
+    help: 'External prefix cache hits from KV connector cross-instance cache sharing, in terms of number of cached tokens.',
+    labels: ['engine', 'model_name'],
+  },
+];
+
+/** Speculative decoding, where a draft method is configured (vllm-metrics-v0.20.txt). */
+export const SPEC_DECODE_FAMILIES: readonly VllmFamily[] = [
+  {
+    name: 'vllm:spec_decode_num_drafts_total',
+    type: 'counter',
+    help: 'Number of spec decoding drafts.',
+    labels: ['engine', 'model_name'],
+  },
+  {
+    name: 'vllm:spec_decode_num_draft_tokens_total',
+    type: 'counter',
+    help: 'Number of draft tokens.',
+    labels: ['engine', 'model_name'],
+  },
+  {
+    name: 'vllm:spec_decode_num_accepted_tokens_total',
+    type: 'counter',
+    help: 'Number of accepted tokens.',
+    labels: ['engine', 'model_name'],
+  },
+  {
+    name: 'vllm:spec_decode_num_accepted_tokens_per_pos_total',
+    type: 'counter',
+    help: 'Accepted tokens per draft position.',
+    labels: ['engine', 'model_name', 'position'],
+  },
+];

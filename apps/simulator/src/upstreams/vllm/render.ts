@@ -1,12 +1,57 @@
 import type { Histogram } from '../../world/histogram';
 import type { ModelState, World } from '../../world/world';
-import { V0_FAMILIES, V1_FAMILIES, type VllmFamily } from './families';
+import type { VllmSpec } from '../../world/layout';
+import {
+  PROMPT_SOURCE_FAMILIES,
+  SLEEP_STATE_FAMILY,
+  SPEC_DECODE_FAMILIES,
+  V0_FAMILIES,
+  V1_FAMILIES,
+  type VllmFamily,
+} from './families';
 import { header, histogramSamples, sample } from '../prometheus-client';
+
+const minorOf = (version: string) => {
+  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
+  return major > 0 ? Infinity : minor;
+};
 
 /** V1-style metrics (engine label, _created series) from 0.10 on; V0 style before. */
 export function isV1(version: string): boolean {
-  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
-  return major > 0 || minor >= 10;
+  return minorOf(version) >= 10;
+}
+
+/** The release line from which vLLM counts prompt tokens by source (vllm#33290, early 2026). */
+const PROMPT_SOURCES_FROM = 16;
+
+/**
+ * The families an instance of this version writes: V0 before 0.10; V1 after, without time per
+ * output token from 0.12 (hidden, then removed) and with the engine's sleep state; prompt
+ * tokens by source in the newest line; speculative decoding where it is configured.
+ */
+export function familiesOf(spec: VllmSpec): readonly VllmFamily[] {
+  const minor = minorOf(spec.version);
+  if (minor < 10) return V0_FAMILIES;
+  let families = V1_FAMILIES;
+  if (minor >= 12)
+    families = [
+      ...families.filter((f) => f.name !== 'vllm:time_per_output_token_seconds'),
+      SLEEP_STATE_FAMILY,
+    ];
+  if (minor >= PROMPT_SOURCES_FROM) families = [...families, ...PROMPT_SOURCE_FAMILIES];
+  if (spec.speculativeTokens) families = [...families, ...SPEC_DECODE_FAMILIES];
+  return families;
+}
+
+/** Speculative decoding's counts from the tokens generated, at a steady acceptance rate. */
+const ACCEPTANCE = 0.64;
+function speculation(m: ModelState) {
+  const k = m.spec.speculativeTokens ?? 0;
+  // Each draft step emits the accepted draft tokens plus one token of the model's own.
+  const perPosition = Array.from({ length: k }, (_, p) => ACCEPTANCE ** (p + 1));
+  const drafts = Math.floor(m.generationTokens / (1 + perPosition.reduce((a, b) => a + b, 0)));
+  const accepted = perPosition.map((r) => Math.floor(drafts * r));
+  return { k, drafts, accepted };
 }
 
 type Value =
@@ -42,6 +87,42 @@ function valueOf(family: string, m: ModelState, w: World): Value | undefined {
       return v(m.promptTokens);
     case 'vllm:generation_tokens_total':
       return v(m.generationTokens);
+    case 'vllm:engine_sleep_state':
+      return {
+        kind: 'series',
+        rows: (['awake', 'weights_offloaded', 'discard_all'] as const).map((state) => [
+          { sleep_state: state },
+          state === 'awake' ? 1 : 0,
+        ]),
+      };
+    case 'vllm:prompt_tokens_by_source_total':
+      return {
+        kind: 'series',
+        rows: [
+          [{ source: 'local_compute' }, m.promptTokens - m.prefixCacheHits],
+          [{ source: 'local_cache_hit' }, m.prefixCacheHits],
+          [{ source: 'external_kv_transfer' }, 0],
+        ],
+      };
+    case 'vllm:prompt_tokens_cached_total':
+      return v(m.prefixCacheHits);
+    case 'vllm:prompt_tokens_recomputed_total':
+    case 'vllm:external_prefix_cache_queries_total':
+    case 'vllm:external_prefix_cache_hits_total':
+      return v(0);
+    case 'vllm:spec_decode_num_drafts_total':
+      return v(speculation(m).drafts);
+    case 'vllm:spec_decode_num_draft_tokens_total': {
+      const s = speculation(m);
+      return v(s.drafts * s.k);
+    }
+    case 'vllm:spec_decode_num_accepted_tokens_total':
+      return v(speculation(m).accepted.reduce((a, b) => a + b, 0));
+    case 'vllm:spec_decode_num_accepted_tokens_per_pos_total':
+      return {
+        kind: 'series',
+        rows: speculation(m).accepted.map((n, p) => [{ position: String(p) }, n]),
+      };
     case 'vllm:request_success_total':
       return {
         kind: 'series',
@@ -124,7 +205,7 @@ function valueOf(family: string, m: ModelState, w: World): Value | undefined {
 /** One vLLM instance's /metrics, in the style its version writes. */
 export function renderVllmMetrics(m: ModelState, w: World): string {
   const v1 = isV1(m.spec.version);
-  const families = v1 ? V1_FAMILIES : V0_FAMILIES;
+  const families = familiesOf(m.spec);
   const created = w.container(m.spec.container)!.startedMs / 1000 + 12;
   const out: string[] = [];
   for (const f of families) out.push(...renderFamily(f, m, w, v1, created));
@@ -154,8 +235,8 @@ function renderFamily(f: VllmFamily, m: ModelState, w: World, v1: boolean, creat
       createdLines.push(sample(createdName, base, created));
   } else if (value.kind === 'series') {
     for (const [labels, n] of value.rows) lines.push(sample(f.name, { ...base, ...labels }, n));
-    // prometheus_client writes _created for its own counters, not for the GC collector's.
-    if (v1 && !f.name.startsWith('python_gc_')) {
+    // prometheus_client writes _created for its own counters (not the GC collector's), never for gauges.
+    if (v1 && f.type === 'counter' && !f.name.startsWith('python_gc_')) {
       for (const [labels] of value.rows)
         createdLines.push(sample(createdName, { ...base, ...labels }, created));
     }

@@ -218,6 +218,25 @@ export const vllmStatus: DashboardSpec = {
       queries: [vllmQuantile('llmmon_vllm_request_queue_time_seconds', 0.95)],
     }),
     timeSeries({
+      title: 'Where the time goes',
+      description:
+        "Mean seconds a request spends per phase, per model: waiting in the queue, in prefill (its prompt processed, up to the first token) and in decode (the rest of its tokens), from vLLM's phase histograms.",
+      unit: UNIT.seconds,
+      stack: true,
+      queries: (
+        [
+          ['queue', 'llmmon_vllm_request_queue_time_seconds'],
+          ['prefill', 'llmmon_vllm_request_prefill_time_seconds'],
+          ['decode', 'llmmon_vllm_request_decode_time_seconds'],
+        ] as const
+      ).map(([phase, family]) =>
+        promql(
+          `sum by (model) (rate(${family}_sum{${FILTERS.vllm}}[$__rate_interval])) / sum by (model) (rate(${family}_count{${FILTERS.vllm}}[$__rate_interval]))`,
+          `{{model}} ${phase}`,
+        ),
+      ),
+    }),
+    timeSeries({
       title: 'Prefix cache hit ratio',
       description: 'Share of prompt tokens served from the prefix cache.',
       unit: UNIT.ratio,
@@ -229,6 +248,45 @@ export const vllmStatus: DashboardSpec = {
           '{{model}}',
         ),
       ],
+    }),
+    timeSeries({
+      title: 'Prompt tokens by source',
+      description:
+        "Where each prompt token's KV came from: computed here (local_compute), the prefix cache (local_cache_hit), another instance (external_kv_transfer). vLLM's 2026 releases report it; older ones show their prefix cache hit ratio above.",
+      unit: UNIT.tokensPerSecond,
+      stack: true,
+      queries: [
+        promql(
+          `sum by (model, source) (rate(llmmon_vllm_prompt_tokens_by_source_total{${FILTERS.vllm}}[$__rate_interval]))`,
+          '{{model}} {{source}}',
+        ),
+      ],
+    }),
+    timeSeries({
+      title: 'Speculative decoding acceptance',
+      description:
+        'Share of drafted tokens the model accepted, per model with speculative decoding configured: falling, the draft costs more than it saves.',
+      unit: UNIT.ratio,
+      min: 0,
+      max: 1,
+      queries: [
+        promql(
+          `sum by (model) (rate(llmmon_vllm_spec_decode_accepted_tokens_total{${FILTERS.vllm}}[$__rate_interval])) / sum by (model) (rate(llmmon_vllm_spec_decode_draft_tokens_total{${FILTERS.vllm}}[$__rate_interval]))`,
+          '{{model}}',
+        ),
+      ],
+    }),
+    tablePanel({
+      title: 'Engine sleep state',
+      description:
+        'The state each engine is in (vLLM 0.12 and later): awake, weights_offloaded (sleep level 1) or discard_all (level 2). A sleeping engine serves nothing until woken.',
+      unit: UNIT.state,
+      w: 12,
+      queries: [
+        promql(`llmmon_vllm_engine_sleep_state{${FILTERS.vllm}} == 1`, '', { instant: true, table: true }),
+      ],
+      hide: ['Value'],
+      sortBy: 'container',
     }),
     timeSeries({
       title: 'Finished requests',
