@@ -55,7 +55,8 @@ describe('simulated vLLM servers', () => {
 
   it.each([
     ['vllm-llama70b', 'vllm-metrics-v0.20.txt'],
-    ['vllm-qwen72b', 'vllm-metrics-v0.13.txt'],
+    ['vllm-llama8b', 'vllm-metrics-v0.13.txt'],
+    ['vllm-qwen72b', 'vllm-metrics-v0.11.txt'],
     ['vllm-embed', 'vllm-v0.11-other-containers/vllm-metrics-v0.11-embed.txt'],
     ['vllm-mixtral', 'vllm-metrics-v0.6.txt'],
   ])('%s serves /metrics with the families, types and label keys of %s', async (container, fixture) => {

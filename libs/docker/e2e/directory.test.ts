@@ -50,7 +50,7 @@ describe('ContainerDirectory', () => {
     expect(dir.list()).toHaveLength(15);
     const llama = dir.get('vllm-llama70b')!;
     expect(llama).toMatchObject({
-      imageVersion: 'v0.11.0',
+      imageVersion: 'v0.20.1',
       composeService: 'vllm-llama70b',
       composeProject: 'llmstack',
       gpus: ['0', '1'],

@@ -1,6 +1,6 @@
 /**
  * The default world: the 8x H200 server of libs/fixtures/data/README.md, with vLLM containers
- * of four release lines side by side (V0-style 0.6.x metrics; V1-style 0.11, 0.13 and 0.20).
+ * of four release lines side by side (V0-style 0.6 metrics; V1-style 0.10/0.11, 0.13 and 0.20).
  * Plain data: no parsing of fixtures, so the simulator shares no code with the exporters.
  */
 
@@ -119,7 +119,7 @@ export const VLLM: readonly VllmSpec[] = [
     inputCostPerToken: 2.5e-7,
     outputCostPerToken: 7.5e-7,
     kind: 'chat',
-    version: 'v0.13.0',
+    version: 'v0.10.2',
     gpus: [4, 5],
     hostPort: 8003,
     maxModelLen: 32768,
@@ -132,7 +132,7 @@ export const VLLM: readonly VllmSpec[] = [
     model: 'meta-llama/Llama-3.1-8B-Instruct',
     alias: 'llama-3.1-8b',
     kind: 'chat',
-    version: 'v0.6.4',
+    version: 'v0.13.0',
     gpus: [6],
     hostPort: 8004,
     maxModelLen: 131072,
