@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent set-up behind `npm test` and `npm run demo`: npm dependencies, then the Debian
 # packages that the tests and the demo run for real (Prometheus, promtool, node_exporter,
-# Alertmanager, Chromium, and the container engine the deployment tests run: podman with runc,
-# docker-compose, debootstrap for the test base images).
+# Alertmanager, Chromium, VictoriaMetrics, and the container engine the deployment tests run:
+# podman with runc, docker-compose, debootstrap for the test base images).
 # Safe to run again: it only installs what is missing or out of date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +46,10 @@ declare -A packages=(
   [amtool]=prometheus-alertmanager
   # Renders the panel plugins in a real browser (playwright-core drives it; never a download).
   [chromium]=chromium
+  # The fleet's central store (npm run demo -- --hosts N; the fleet tests): single node, vmagent, vmalert.
+  [victoria-metrics]=victoria-metrics
+  [vmagent]=victoria-metrics
+  [vmalert]=victoria-metrics
 )
 missing=()
 for cmd in "${!packages[@]}"; do

@@ -10,15 +10,20 @@
  * GRAFANA_PORT (23000, with GRAFANA_ADMIN_PASSWORD), LOKI_PORT (23002), ALLOY_PORT (23004, --real only),
  * DEMO_DATA_DIR (.demo), DEMO_HOST_SOURCE (simulated | real), DEMO_ADMIN_TOKEN (the
  * simulator's control token; a random one by default), PROMETHEUS_SCRAPE_INTERVAL (30s),
- * PROMETHEUS_RULES_DIR (infra/prometheus/rules).
+ * PROMETHEUS_RULES_DIR (infra/prometheus/rules), DEMO_HOST_NAME (the `host` label; this
+ * machine's hostname), REMOTE_WRITE_URL (ship every series to a central store).
+ * `-- --hosts N`: a fleet instead (tools/demo/fleet.ts), VictoriaMetrics on VICTORIA_METRICS_PORT (23005).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AGENT_PORT, env, loadConfigOrExit, type VarSpec } from '@llmmon/metrics-core';
 import { TOPOLOGY, simulatedEnv, type ExporterTopology } from '@llmmon/topology';
 import { backfill } from './backfill';
+import { startFleet } from './fleet';
+import { renderPrometheusConfig } from './prometheus-config';
 import {
   checkGrafanaPassword,
   findObservability,
@@ -85,6 +90,19 @@ const demoConfigSchema = {
   PROMETHEUS_RULES_DIR: env.string(
     'Alert and recording rules to load (default: infra/prometheus/rules; tests load time-compressed copies).',
   ),
+  DEMO_HOST_NAME: env.parsed(
+    "The host label of every series (this machine's hostname by default).",
+    hostname(),
+    (raw) => {
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(raw))
+        throw new Error('expected a host name: letters, digits, dots, dashes, underscores');
+      return raw;
+    },
+  ),
+  VICTORIA_METRICS_PORT: port('VictoriaMetrics, the centre of a fleet (--hosts N)', 23005),
+  REMOTE_WRITE_URL: env.url(
+    "A central store's Prometheus remote-write URL (VictoriaMetrics: http://centre:8428/api/v1/write); unset: nothing is shipped.",
+  ),
 };
 
 async function assertPortFree(port: number, what: string): Promise<void> {
@@ -110,6 +128,12 @@ async function stopAll(code: number): Promise<void> {
   // A second Ctrl-C (or npm forwarding the first) while stopping must not exit before the
   // children are gone: that would leave them running, holding their ports.
   if (stopping) return;
+  if (stopFleet) {
+    stopping = true;
+    say('stopping the fleet…');
+    await stopFleet();
+    say('stopped');
+  }
   if (running.length > 0) {
     stopping = true;
     say('stopping…');
@@ -127,7 +151,11 @@ async function main() {
     observability = findObservability(realFlag || c.DEMO_HOST_SOURCE === 'real');
     checkGrafanaPassword(c.GRAFANA_ADMIN_PASSWORD, observability.grafana !== undefined);
   });
+  // `npm run demo -- --hosts N`: N simulated hosts shipping to VictoriaMetrics.
+  const hostsArg = process.argv.indexOf('--hosts');
+  if (hostsArg > 0) return runFleet(Number(process.argv[hostsArg + 1]), settings);
   const simulatorPort = settings.SIMULATOR_PORT;
+  const host = settings.DEMO_HOST_NAME;
   // `npm run demo -- --agent`: the six exporters in one process, each at /metrics/<name>.
   const agentMode = process.argv.includes('--agent');
   const portOf = (t: ExporterTopology) => (settings as unknown as Record<string, number>)[t.portVariable]!;
@@ -281,10 +309,10 @@ async function main() {
           ? [
               {
                 targets: [`127.0.0.1:${settings.AGENT_PORT}`],
-                labels: { __metrics_path__: `/metrics/${t.definition.name}` },
+                labels: { __metrics_path__: `/metrics/${t.definition.name}`, host },
               },
             ]
-          : [{ targets: [`127.0.0.1:${portOf(t)}`] }],
+          : [{ targets: [`127.0.0.1:${portOf(t)}`], labels: { host } }],
       ]),
     );
 
@@ -300,7 +328,7 @@ async function main() {
             job,
             instance,
             url: `http://${instance}${g.labels?.['__metrics_path__'] ?? '/metrics'}`,
-            labels: {},
+            labels: { host },
           })),
         ),
       ),
@@ -365,16 +393,15 @@ async function main() {
   running.push(alertmanager);
   if (!settings.ALERT_WEBHOOK_URL) say('ALERT_WEBHOOK_URL is not set: alerts are shown, not sent anywhere');
 
-  const interval = settings.PROMETHEUS_SCRAPE_INTERVAL;
-  let config = readFileSync(join(ROOT, 'infra/prometheus/prometheus.yml'), 'utf8')
-    .replace("'localhost:23001'", `'127.0.0.1:${prometheusPort}'`)
-    .replace("'alertmanager:9093'", `'127.0.0.1:${alertmanagerPort}'`);
-  // A shorter interval (tests) also shortens the timeout, which must not exceed it.
-  if (interval)
-    config = config.replace(
-      /^(\s+)(scrape_interval|scrape_timeout|evaluation_interval): .*$/gm,
-      `$1$2: ${interval}`,
-    );
+  const config = renderPrometheusConfig(readFileSync(join(ROOT, 'infra/prometheus/prometheus.yml'), 'utf8'), {
+    self: `127.0.0.1:${prometheusPort}`,
+    alertmanager: `127.0.0.1:${alertmanagerPort}`,
+    interval: settings.PROMETHEUS_SCRAPE_INTERVAL,
+    host,
+    remoteWriteUrl: settings.REMOTE_WRITE_URL,
+  });
+  if (settings.REMOTE_WRITE_URL)
+    say(`shipping every series to ${settings.REMOTE_WRITE_URL} (host="${host}")`);
 
   say(`starting Prometheus on http://127.0.0.1:${prometheusPort} (data in ${dataDir}/prometheus) …`);
   const prometheus = await startPrometheus({
@@ -455,6 +482,48 @@ async function main() {
   });
   if (up) say('first scrape done: Prometheus sees every exporter as up');
 }
+
+async function runFleet(n: number, settings: ReturnType<typeof loadConfigOrExit<typeof demoConfigSchema>>) {
+  if (!Number.isInteger(n) || n < 1 || n > 10)
+    throw new Error('--hosts: expected a number of hosts from 1 to 10');
+  const dataDir = resolve(ROOT, settings.DEMO_DATA_DIR, 'fleet');
+  await assertPortFree(settings.VICTORIA_METRICS_PORT, 'VictoriaMetrics');
+  const adminToken = settings.DEMO_ADMIN_TOKEN || randomBytes(12).toString('hex');
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  const fleet = await startFleet({
+    hosts: n,
+    dataDir,
+    centrePort: settings.VICTORIA_METRICS_PORT,
+    env: { DEMO_ADMIN_TOKEN: adminToken },
+    say,
+    webhookUrl: settings.ALERT_WEBHOOK_URL,
+    onStop: (stop) => (stopFleet = stop),
+    main: join(ROOT, 'tools/demo/main.ts'),
+    root: ROOT,
+  });
+  const q = (expr: string) => `${fleet.centre.url}/vmui/#/?g0.expr=${encodeURIComponent(expr)}`;
+  console.log(
+    [
+      '',
+      `  llmmon fleet demo is running: ${n} simulated host(s) shipping to VictoriaMetrics`,
+      `    centre (PromQL)     ${fleet.centre.url}/api/v1/query   remote write: ${fleet.centre.url}/api/v1/write`,
+      `    hosts up            ${q('count by (host) (up == 1)')}`,
+      `    centre's alerts     ${fleet.vmalert}/api/v1/alerts   (HostMissing …; Alertmanager ${fleet.alertmanager})`,
+      ...fleet.hosts.map(
+        (h) =>
+          `    ${h.name.padEnd(20)}Prometheus ${h.prometheus}   simulator ${h.simulator} (${h.layout}, admin token ${adminToken})`,
+      ),
+      `    logs                ${join(dataDir, 'logs')} and ${join(dataDir, 'hosts/<host>/logs')}`,
+      '',
+      '  Point a Grafana Prometheus datasource at the centre to see every host. Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Set in fleet mode: stops the hosts, then the centre. */
+let stopFleet: (() => Promise<void>) | undefined;
 
 main().catch((err: unknown) => {
   console.error(`[demo] ${err instanceof Error ? err.message : String(err)}`);

@@ -16,6 +16,7 @@ import { XID_CATALOG } from '@llmmon/exporter-gpu/xid-catalog';
 import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
 import * as logs from '@grafana/grafana-foundation-sdk/logs';
 import * as annotationslist from '@grafana/grafana-foundation-sdk/annotationslist';
+import { HOST_MATCHER, withHostFilter } from './host-filter';
 
 // ---------------------------------------------------------------- datasources
 
@@ -153,6 +154,11 @@ export function datasourceVariable(): dashboard.DatasourceVariableBuilder {
  * every panel filters with `label=~"$name"` and an empty label still matches.
  */
 export function labelVariable(name: string, label: string, query: string): dashboard.QueryVariableBuilder {
+  // Other variables list only what the chosen hosts have.
+  if (name !== 'host')
+    query = query.replace(/^label_values\((.+),(\s*\w+)\)$/, (_, selector: string, l: string) => {
+      return `label_values(${withHostFilter(selector)},${l})`;
+    });
   return new dashboard.QueryVariableBuilder(name)
     .label(label)
     .datasource(PROMETHEUS)
@@ -168,7 +174,8 @@ export function labelVariable(name: string, label: string, query: string): dashb
 
 /** The dashboard variables, each defined once. */
 export const VARIABLES = {
-  host: () => labelVariable('host', 'Host', 'label_values(node_uname_info, instance)'),
+  /** Every dashboard has it (buildDashboard adds it): the hosts that ship here, by their `host` label. */
+  host: () => labelVariable('host', 'Host', 'label_values(up, host)'),
   gpu: () => labelVariable('gpu', 'GPU', 'label_values(llmmon_gpu_info, gpu)'),
   container: () => labelVariable('container', 'Container', 'label_values(llmmon_container_info, name)'),
   /** LiteLLM model groups (the names clients call). */
@@ -194,7 +201,7 @@ export const VARIABLES = {
 
 /** The label matchers of the template variables, for queries: one spelling everywhere. */
 export const FILTERS = {
-  host: 'instance=~"$host"',
+  host: HOST_MATCHER,
   gpu: 'gpu=~"$gpu"',
   container: 'name=~"$container"',
   model: 'model=~"$model"',
@@ -217,7 +224,7 @@ export function promql(
 ): prometheus.DataqueryBuilder {
   const query = new prometheus.DataqueryBuilder()
     .datasource(PROMETHEUS)
-    .expr(expr)
+    .expr(withHostFilter(expr))
     .legendFormat(legend)
     .editorMode(prometheus.QueryEditorMode.Code);
   if (options.instant)
@@ -566,6 +573,7 @@ export const UIDS = {
   modelCatalog: 'llmmon-model-catalog',
   costEfficiency: 'llmmon-cost-efficiency',
   slos: 'llmmon-slos',
+  fleetOverview: 'llmmon-fleet-overview',
   langfuseAnalytics: 'llmmon-langfuse-analytics',
   performanceTrends: 'llmmon-performance-trends',
   logExplorer: 'llmmon-log-explorer',
@@ -641,7 +649,10 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
     .refresh(spec.refresh ?? '30s')
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     .withVariable(datasourceVariable());
-  for (const v of spec.variables ?? []) builder.withVariable(v);
+  const variables = spec.variables ?? [];
+  const names = variables.map((v) => v.build().name);
+  if (!names.includes('host')) builder.withVariable(VARIABLES.host());
+  for (const v of variables) builder.withVariable(v);
   builder.link(
     new dashboard.DashboardLinkBuilder('llmmon')
       .type(dashboard.DashboardLinkType.Dashboards)

@@ -18,6 +18,7 @@ import { logExplorer } from './dashboards/logs/log-explorer';
 import { status } from './dashboards/status/status';
 import { monitoringHealth } from './dashboards/self/monitoring-health';
 import { home } from './dashboards/status/home';
+import { fleetOverview } from './dashboards/status/fleet-overview';
 
 export const DASHBOARDS: readonly DashboardSpec[] = [
   serverHealth,
@@ -34,6 +35,7 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
   status,
   monitoringHealth,
   home,
+  fleetOverview,
 ];
 
 /** Path under infra/grafana/dashboards/ → file contents. */

@@ -28,3 +28,9 @@ export {
   type AlertmanagerOptions,
   type RunningAlertmanager,
 } from './alertmanager';
+export {
+  startVictoriaMetrics,
+  type RunningVictoriaMetrics,
+  type VictoriaMetricsOptions,
+} from './victoria-metrics';
+export { startVmalert, type RunningVmalert, type VmalertOptions } from './vmalert';

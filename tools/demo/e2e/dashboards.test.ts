@@ -45,6 +45,7 @@ const EXPECTED: Record<string, string> = {
   'llmmon-status': 'status',
   'llmmon-monitoring-health': 'self',
   'llmmon-home': 'status',
+  'llmmon-fleet-overview': 'status',
 };
 
 const PROVISIONED = ['llmmon-prometheus', 'llmmon-loki', 'llmmon-alertmanager'];

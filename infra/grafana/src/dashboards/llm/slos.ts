@@ -86,7 +86,7 @@ export const slos: DashboardSpec = {
     }),
     tablePanel({
       title: 'Objectives',
-      description: `One row per model and SLO: the objective, the SLI over ${SLOS.window} and over the last hour, the error budget left, the burn rate over the last hour, and when the budget runs out at that rate (empty: not burning).`,
+      description: `One row per model and SLO: the objective, the SLI over ${SLOS.window} and over the last hour, the error budget left, the burn rate over the last hour, and when the budget runs out at that rate (∞: not burning).`,
       unit: UNIT.ratio,
       h: 10,
       merge: true,
@@ -96,10 +96,12 @@ export const slos: DashboardSpec = {
         promql(`1 - model_slo:llmmon_slo_errors:ratio_rate1h{${M}}`, '', table),
         promql(`model_slo:llmmon_slo_error_budget_remaining:ratio{${M}}`, '', table),
         promql(`model_slo:llmmon_slo_burn_rate:ratio_rate1h{${M}}`, '', table),
-        // What is left of the budget over what the last hour's pace spends of it per second.
+        // What is left of the budget over what the last hour's pace spends of it per second;
+        // never (+Inf) where nothing burns.
         promql(
           `clamp_min(model_slo:llmmon_slo_error_budget_remaining:ratio{${M}}, 0)\n` +
-            `* on () group_left () llmmon:slo:window_seconds\n/ (model_slo:llmmon_slo_burn_rate:ratio_rate1h{${M}} > 0)`,
+            `* scalar(max(llmmon:slo:window_seconds))\n/ (model_slo:llmmon_slo_burn_rate:ratio_rate1h{${M}} > 0)\n` +
+            `or (model_slo:llmmon_slo_burn_rate:ratio_rate1h{${M}} == 0) + Inf`,
           '',
           table,
         ),

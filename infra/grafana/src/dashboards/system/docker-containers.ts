@@ -17,10 +17,10 @@ import {
   VARIABLES,
 } from '../../blocks';
 
-/** Containers holding a GPU (the container exporter says which). */
-const ON_GPU = 'and on (name) group by (name) (container_gpu_info)';
+/** Containers holding a GPU (the container exporter says which), on the same host. */
+const ON_GPU = 'and on (host, name) group by (host, name) (container_gpu_info)';
 
-const NOT_ON_GPU = 'unless on (name) group by (name) (container_gpu_info)';
+const NOT_ON_GPU = 'unless on (host, name) group by (host, name) (container_gpu_info)';
 
 export const dockerContainers: DashboardSpec = {
   uid: UIDS.dockerContainers,
@@ -130,7 +130,7 @@ export const dockerContainers: DashboardSpec = {
       unit: UNIT.cores,
       queries: [
         promql(
-          `sum by (name) (rate(container_cpu_usage_seconds_total{${FILTERS.container}}[$__rate_interval])) ${ON_GPU}`,
+          `sum by (host, name) (rate(container_cpu_usage_seconds_total{${FILTERS.container}}[$__rate_interval])) ${ON_GPU}`,
           '{{name}}',
         ),
       ],
@@ -141,7 +141,7 @@ export const dockerContainers: DashboardSpec = {
       unit: UNIT.bytes,
       queries: [
         promql(
-          `sum by (name) (container_memory_working_set_bytes{${FILTERS.container}}) ${ON_GPU}`,
+          `sum by (host, name) (container_memory_working_set_bytes{${FILTERS.container}}) ${ON_GPU}`,
           '{{name}}',
         ),
       ],
@@ -154,7 +154,7 @@ export const dockerContainers: DashboardSpec = {
       unit: UNIT.cores,
       queries: [
         promql(
-          `sum by (name) (rate(container_cpu_usage_seconds_total{${FILTERS.container}}[$__rate_interval])) ${NOT_ON_GPU}`,
+          `sum by (host, name) (rate(container_cpu_usage_seconds_total{${FILTERS.container}}[$__rate_interval])) ${NOT_ON_GPU}`,
           '{{name}}',
         ),
       ],
@@ -165,7 +165,7 @@ export const dockerContainers: DashboardSpec = {
       unit: UNIT.bytes,
       queries: [
         promql(
-          `sum by (name) (container_memory_working_set_bytes{${FILTERS.container}}) ${NOT_ON_GPU}`,
+          `sum by (host, name) (container_memory_working_set_bytes{${FILTERS.container}}) ${NOT_ON_GPU}`,
           '{{name}}',
         ),
       ],

@@ -1,0 +1,48 @@
+/**
+ * The runner's prometheus.yml: promtool accepts it; every job's targets carry the host label
+ * (file_sd jobs through the runner's target files), the external label carries it for what is
+ * shipped, and remote write appears only with a URL.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { renderPrometheusConfig } from './prometheus-config';
+
+const TEMPLATE = readFileSync(join(__dirname, '../../infra/prometheus/prometheus.yml'), 'utf8');
+const dir = mkdtempSync(join(tmpdir(), 'llmmon-promcfg-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const render = (remoteWriteUrl?: string) =>
+  renderPrometheusConfig(TEMPLATE, {
+    self: '127.0.0.1:33001',
+    alertmanager: '127.0.0.1:33003',
+    interval: '1s',
+    host: 'gpu-node-02',
+    remoteWriteUrl,
+  });
+
+it('passes promtool check config, with and without remote write', () => {
+  for (const url of [undefined, 'http://127.0.0.1:8428/api/v1/write']) {
+    const file = join(dir, 'prometheus.yml');
+    writeFileSync(file, render(url));
+    // promtool checks the rule files too: only the config here.
+    expect(
+      execFileSync('promtool', ['check', 'config', '--syntax-only', file], { encoding: 'utf8' }),
+    ).toContain('SUCCESS');
+  }
+});
+
+it('labels every series with the host, at scrape time and for remote write', () => {
+  const c = parse(render('http://127.0.0.1:8428/api/v1/write'));
+  expect(c.global.external_labels).toEqual({ host: 'gpu-node-02' });
+  expect(c.global.scrape_interval).toBe('1s');
+  const self = c.scrape_configs.find((j: { job_name: string }) => j.job_name === 'prometheus');
+  expect(self.static_configs).toEqual([{ targets: ['127.0.0.1:33001'], labels: { host: 'gpu-node-02' } }]);
+  expect(c.alerting.alertmanagers[0].static_configs).toEqual([{ targets: ['127.0.0.1:33003'] }]);
+  expect(c.remote_write).toEqual([
+    expect.objectContaining({ url: 'http://127.0.0.1:8428/api/v1/write', queue_config: expect.any(Object) }),
+  ]);
+  expect(parse(render()).remote_write).toBeUndefined();
+});
