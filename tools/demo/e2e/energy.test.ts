@@ -3,9 +3,10 @@
  * simulator's GPUs through the GPU exporter's NVML, its vLLM servers through the vLLM exporter,
  * the real Prometheus with infra/prometheus/rules/energy.yml. The joules per output token each
  * model is given are recomputed here from the simulator's own counters (its GPUs' energy, its
- * processes' memory and containers, its vLLM servers' token counters).
+ * processes' memory and containers, its vLLM servers' token counters), over the same window.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseExposition } from '@llmmon/metrics-core';
 import {
@@ -46,10 +47,31 @@ async function truth(u: SimulatorUpstreams): Promise<Truth> {
   return { energyJ: new Map(snap.gpus.map((g) => [g.index, g.energyMj / 1000])), memory, tokens };
 }
 
+/**
+ * The rules with energy.yml's 5-minute windows made 90 s: the test's own window, so the rule and
+ * the recomputation count the same requests (over different windows, a quiet model's few
+ * requests make the two disagree by chance, more at night when the simulated load is low).
+ * Fifty times the usual traffic, so a request finishing at either edge of the window (a
+ * scrape apart) weighs little.
+ */
+const WINDOW_SECONDS = 90;
+const rulesDir = mkdtempSync(join(tmpdir(), 'llmmon-energy-rules-'));
+const RULES = join(__dirname, '../../../infra/prometheus/rules');
+for (const f of readdirSync(RULES))
+  writeFileSync(
+    join(rulesDir, f),
+    f === 'energy.yml'
+      ? readFileSync(join(RULES, f), 'utf8').replaceAll('[5m]', `[${WINDOW_SECONDS}s]`)
+      : readFileSync(join(RULES, f), 'utf8'),
+  );
+
 describe('energy per token on the dense layout (models sharing GPUs 6 and 7)', () => {
   let demo: RunningDemo;
   let upstreams: SimulatorUpstreams;
   let before: Truth;
+  let after: Truth;
+  /** When `after` was read: the recorded values are asked as of then. */
+  let at: number;
   beforeAll(async () => {
     // A day of hourly history first: counters that start at 0 inside the 5-minute window make
     // rate() stop its extrapolation at zero, token counters more than energy ones; with history
@@ -60,33 +82,46 @@ describe('energy per token on the dense layout (models sharing GPUs 6 and 7)', (
         GPU_REFRESH_SECONDS: '1',
         DEMO_BACKFILL_DAYS: '1',
         DEMO_BACKFILL_STEP_SECONDS: '3600',
+        PROMETHEUS_RULES_DIR: rulesDir,
       },
       300_000,
     );
     upstreams = await simulatorUpstreams(demo.simulator);
     expect(upstreams.nvml).not.toBeNull(); // the energy counter is NVML's
-    before = await truth(upstreams);
     await waitForQuery(
       demo.prometheus,
       'model:llmmon_energy_joules_per_token:ratio_rate5m',
       (r) => r.length >= 5,
       120_000,
     );
-    await new Promise((r) => setTimeout(r, 40_000));
+    expect(
+      (await demo.control('/api/v1/scenario', { scenario: 'normal', settings: { request_multiplier: 50 } }))
+        .status,
+    ).toBe(200);
+    // Steady at the new traffic first: what Prometheus has lags the simulator by a scrape or
+    // two, which must not straddle the step. Then the simulator's counters at both ends of one
+    // window, and the rule's values at its end.
+    await new Promise((r) => setTimeout(r, 15_000));
+    before = await truth(upstreams);
+    await new Promise((r) => setTimeout(r, WINDOW_SECONDS * 1000));
+    after = await truth(upstreams);
+    at = Date.now() / 1000;
   }, 480_000);
   afterAll(async () => {
     demo?.child.kill('SIGINT');
     await demo?.exited;
     demo?.cleanup();
+    rmSync(rulesDir, { recursive: true, force: true });
   });
 
   it("gives each chat model the joules per output token the simulator's own counters make, within 5%", async () => {
-    const after = await truth(upstreams);
-    const recorded = new Map(
-      (await queryPrometheus(demo.prometheus, 'model:llmmon_energy_joules_per_token:ratio_rate5m')).map(
-        (s) => [s.metric['model']!, Number(s.value[1])],
-      ),
+    const res = await fetch(
+      `${demo.prometheus}/api/v1/query?${new URLSearchParams({ query: 'model:llmmon_energy_joules_per_token:ratio_rate5m', time: String(at) })}`,
     );
+    const body = (await res.json()) as {
+      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
+    const recorded = new Map(body.data.result.map((s) => [s.metric['model']!, Number(s.value[1])]));
     const off: { model: string; recorded: number; expected: number }[] = [];
     const lines: string[] = [];
     let compared = 0;

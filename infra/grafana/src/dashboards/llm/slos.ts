@@ -66,13 +66,12 @@ export const slos: DashboardSpec = {
       ],
     }),
     statPanel({
-      title: 'Objectives missed',
-      description: `Model SLOs whose whole ${SLOS.window} error budget is spent.`,
+      title: 'Objectives met',
+      description: `The selected models' SLOs with error budget left over ${SLOS.window} (each model has up to three); the table below shows which are not.`,
       unit: UNIT.count,
-      thresholds: thresholds(['green', null], ['red', 1]),
       w: 6,
       queries: [
-        promql(`count(model_slo:llmmon_slo_error_budget_remaining:ratio{${M}} <= 0) or vector(0)`, 'missed', {
+        promql(`count(model_slo:llmmon_slo_error_budget_remaining:ratio{${M}} > 0) or vector(0)`, 'met', {
           instant: true,
         }),
       ],
