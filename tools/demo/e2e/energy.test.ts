@@ -48,13 +48,13 @@ async function truth(u: SimulatorUpstreams): Promise<Truth> {
 }
 
 /**
- * The rules with energy.yml's 5-minute windows made 90 s: the test's own window, so the rule and
+ * The rules with energy.yml's 5-minute windows made 3 minutes: the test's own window, so the rule and
  * the recomputation count the same requests (over different windows, a quiet model's few
  * requests make the two disagree by chance, more at night when the simulated load is low).
  * Fifty times the usual traffic, so a request finishing at either edge of the window (a
  * scrape apart) weighs little.
  */
-const WINDOW_SECONDS = 90;
+const WINDOW_SECONDS = 180;
 const rulesDir = mkdtempSync(join(tmpdir(), 'llmmon-energy-rules-'));
 const RULES = join(__dirname, '../../../infra/prometheus/rules');
 for (const f of readdirSync(RULES))
