@@ -9,6 +9,9 @@ import { ROOT } from './run-demo';
 
 export const DASHBOARD_DIR = join(ROOT, 'infra/grafana/dashboards');
 
+/** Queries of MIG devices only: they have series where a GPU is in MIG mode, none elsewhere. */
+export const MIG_ONLY = /llmmon_gpu_mig_(memory|device)|mig_instance!=""/;
+
 interface DataSourceRef {
   type?: string;
   uid?: string;

@@ -66,9 +66,10 @@ export interface PromVectorSample {
   readonly value: [number, string];
 }
 
-/** An instant query; throws on an API error. */
-export async function queryPrometheus(url: string, expr: string): Promise<PromVectorSample[]> {
-  const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`, {
+/** An instant query, now or as of `time` (Unix seconds); throws on an API error. */
+export async function queryPrometheus(url: string, expr: string, time?: number): Promise<PromVectorSample[]> {
+  const params = new URLSearchParams({ query: expr, ...(time === undefined ? {} : { time: String(time) }) });
+  const res = await fetch(`${url}/api/v1/query?${params}`, {
     signal: AbortSignal.timeout(10_000),
   });
   const body = (await res.json()) as {

@@ -15,6 +15,7 @@ import {
   interpolate,
   linkedUids,
   loadDashboards,
+  MIG_ONLY,
   lokiQueries,
   panelRange,
   panelsOf,
@@ -160,9 +161,6 @@ describe('the dashboards as Grafana loads them', () => {
 });
 
 // ------------------------------------------------------------------ live
-
-/** Queries of MIG devices only: they have series where a GPU is in MIG mode, none elsewhere. */
-const MIG_ONLY = /llmmon_gpu_mig_(memory|device)|mig_instance!=""/;
 
 /** The demo scrapes every second; Grafana's datasource would be told so (its timeInterval). */
 const SCRAPE_SECONDS = 1;

@@ -115,13 +115,11 @@ describe('energy per token on the dense layout (models sharing GPUs 6 and 7)', (
   });
 
   it("gives each chat model the joules per output token the simulator's own counters make, within 5%", async () => {
-    const res = await fetch(
-      `${demo.prometheus}/api/v1/query?${new URLSearchParams({ query: 'model:llmmon_energy_joules_per_token:ratio_rate5m', time: String(at) })}`,
+    const recorded = new Map(
+      (await queryPrometheus(demo.prometheus, 'model:llmmon_energy_joules_per_token:ratio_rate5m', at)).map(
+        (r) => [r.metric['model']!, Number(r.value[1])],
+      ),
     );
-    const body = (await res.json()) as {
-      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-    };
-    const recorded = new Map(body.data.result.map((s) => [s.metric['model']!, Number(s.value[1])]));
     const off: { model: string; recorded: number; expected: number }[] = [];
     const lines: string[] = [];
     let compared = 0;

@@ -29,15 +29,13 @@ import {
   chosenValue,
   defaultValues,
   loadDashboards,
+  MIG_ONLY,
   panelRange,
   prometheusQueries,
   queryName,
 } from '../dashboards';
 import { renderPrometheusConfig } from '../prometheus-config';
 import { ADMIN_TOKEN, ROOT, startDemo, type RunningDemo } from '../run-demo';
-
-/** Queries of MIG devices only (as in dashboards.test.ts). */
-const MIG_ONLY = /llmmon_gpu_mig_(memory|device)|mig_instance!=""/;
 
 /** `query` at the centre or a host's Prometheus, as a map from `label`'s value to the value. */
 async function byLabel(url: string, query: string, label: string): Promise<Map<string, number>> {
@@ -307,13 +305,7 @@ describe('the centre: an outage, and a host that stops', () => {
     // The kept host's samples over the outage: as many at the centre as in its own Prometheus.
     const to = Math.floor(Date.now() / 1000) - 5;
     const expr = `count_over_time(up{job="gpu", host="gpu-node-09"}[${to - from}s])`;
-    const at = async (url: string) => {
-      const res = await fetch(
-        `${url}/api/v1/query?${new URLSearchParams({ query: expr, time: String(to) })}`,
-      );
-      const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
-      return Number(body.data.result[0]?.value[1] ?? 0);
-    };
+    const at = async (url: string) => Number((await queryPrometheus(url, expr, to))[0]?.value[1] ?? 0);
     const local = await at(kept.prometheus);
     expect(local).toBeGreaterThan(120); // a scrape a second for the whole outage
     let central = 0;
