@@ -19,7 +19,7 @@ import {
 import { TOPOLOGY } from '@llmmon/topology';
 
 /** The simulated hosts, by position: each its own name, world (seed) and GPU layout. */
-const LAYOUTS = ['standard', 'dense', 'mig'] as const;
+const LAYOUTS = ['standard', 'dense', 'mig', 'h100'] as const;
 export interface FleetHost {
   readonly name: string;
   readonly seed: number;

@@ -14,7 +14,7 @@ export const simulatorConfig = {
     '.sim',
   ),
   SIM_LAYOUT: env.oneOf(
-    "standard: the fixtures' server (5 vLLM containers, 15 in all); dense: 10 vLLM containers, small models sharing GPUs 6 and 7; mig: GPU 7 split into seven 1g.18gb MIG devices, three small models on them.",
+    "standard: the fixtures' server (5 vLLM containers, 15 in all); dense: 10 vLLM containers, small models sharing GPUs 6 and 7; mig: GPU 7 split into seven 1g.18gb MIG devices, three small models on them; h100: 4x H100 80GB, a 70B model on two, the 8B model and the embedder on one each.",
     LAYOUT_NAMES,
     'standard',
   ),

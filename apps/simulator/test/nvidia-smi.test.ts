@@ -114,6 +114,31 @@ describe('nvidia-smi --query-gpu', () => {
     expect(row[6]).toMatch(/^6, Disabled, \d+$/);
   });
 
+  it('h100 layout: four H100 80GB, a 70B model across two, the 8B model and the embedder on one each', () => {
+    const w = new World(
+      42,
+      START,
+      { scenario: 'normal', settings: scenarioByName('normal')!.settings },
+      'h100',
+    );
+    w.advanceTo(START + 120_000);
+    const s = gpuSnapshot(w);
+    const rows = queryGpu(s, 'index,name,memory.total,power.limit', { header: false, units: true })
+      .trim()
+      .split('\n');
+    expect(rows).toEqual([0, 1, 2, 3].map((i) => `${i}, NVIDIA H100 80GB HBM3, 81559 MiB, 700.00 W`));
+    expect(s.gpus.map((g) => g.processes.map((p) => p.container))).toEqual([
+      ['vllm-llama70b'],
+      ['vllm-llama70b'],
+      ['vllm-llama8b'],
+      ['vllm-embed'],
+    ]);
+    for (const g of s.gpus) expect(g.memoryUsedMiB).toBeLessThanOrEqual(81559 - 527);
+    expect(s.gpus[0]!.memoryUsedMiB).toBeGreaterThan(81559 * 0.85);
+    // Its GPUs' UUIDs are not the H200s'.
+    expect(s.gpus.map((g) => g.uuid)).not.toContain(snap.gpus[0]!.uuid);
+  });
+
   it('supports noheader,nounits, [N/A] fields, GPU selection and old field names', () => {
     const out = queryGpu(
       snap,

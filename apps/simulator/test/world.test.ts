@@ -1,6 +1,6 @@
 import { scenarioByName } from '../src/world/scenarios';
 import { World } from '../src/world/world';
-import { GPU } from '../src/world/layout';
+import { H200 } from '../src/world/layout';
 
 const START = Date.parse('2025-11-18T14:30:00Z');
 const choice = (name: string) => ({ scenario: name, settings: scenarioByName(name)!.settings });
@@ -60,7 +60,7 @@ describe('world consistency over 10 simulated minutes', () => {
           if (v < before[k]!) decreased.push(`${k}: ${before[k]} -> ${v}`);
         before = now;
         for (const g of w.gpus) {
-          expect(g.memoryUsedMiB).toBeLessThanOrEqual(GPU.memoryMiB - GPU.reservedMiB);
+          expect(g.memoryUsedMiB).toBeLessThanOrEqual(H200.memoryMiB - H200.reservedMiB);
           expect(g.utilization).toBeGreaterThanOrEqual(0);
           expect(g.utilization).toBeLessThanOrEqual(1);
         }
@@ -160,7 +160,7 @@ describe('the dense layout (10 vLLM containers)', () => {
     expect(w.models).toHaveLength(10);
     expect(w.containers).toHaveLength(20);
     run(w, 10, (w) => {
-      for (const g of w.gpus) expect(g.memoryUsedMiB).toBeLessThanOrEqual(GPU.memoryMiB - GPU.reservedMiB);
+      for (const g of w.gpus) expect(g.memoryUsedMiB).toBeLessThanOrEqual(H200.memoryMiB - H200.reservedMiB);
     });
     expect(w.gpus[6]!.processes.map((p) => p.container).sort()).toEqual([
       'vllm-llama8b',
@@ -168,7 +168,7 @@ describe('the dense layout (10 vLLM containers)', () => {
       'vllm-qwen-coder',
     ]);
     expect(w.gpus[7]!.processes).toHaveLength(4);
-    expect(w.gpus[7]!.memoryUsedMiB).toBeGreaterThan(GPU.memoryMiB * 0.85);
+    expect(w.gpus[7]!.memoryUsedMiB).toBeGreaterThan(H200.memoryMiB * 0.85);
     w.models.forEach((m, i) => expect(w.proxy[i]!.promptTokens).toBe(m.promptTokens));
     expect(w.models.filter((m) => m.e2e.count > 0)).toHaveLength(10);
   });

@@ -1,5 +1,5 @@
 /** GPUs: utilisation follows the load of the models on them, temperature and power follow utilisation. */
-import { GPU, GPUS, MIG_DEVICES, MIG_GPU, type LayoutName } from './layout';
+import { gpusOf, MIG_DEVICES, MIG_GPU, type LayoutName } from './layout';
 import { keyOf, smoothNoise } from './random';
 import { clamp, type GpuProcess, type GpuState, type ModelState } from './state';
 import { NOISE } from './streams';
@@ -7,7 +7,7 @@ import type { World } from './world';
 import { mainPid } from './containers';
 
 export function initialGpus(uptimeSeconds: number, layout: LayoutName): GpuState[] {
-  return GPUS.map((spec) => ({
+  return gpusOf(layout).map((spec) => ({
     ...(layout === 'mig' && spec.index === MIG_GPU
       ? { mig: MIG_DEVICES.map((d) => ({ spec: d, memoryUsedMiB: 0 })) }
       : {}),
@@ -17,15 +17,15 @@ export function initialGpus(uptimeSeconds: number, layout: LayoutName): GpuState
     memoryUsedMiB: 0,
     temperatureC: 34,
     memoryTemperatureC: 40,
-    powerW: GPU.idlePowerW,
+    powerW: spec.model.idlePowerW,
     energyJ: Math.max(0, uptimeSeconds) * 400, // as if it had run at ~400 W since boot
     // As if the GPU had moved ~50 MB/s over PCIe and ~5 GB/s over NVLink since boot.
     pcieTxBytes: Math.max(0, uptimeSeconds) * 1e7,
     pcieRxBytes: Math.max(0, uptimeSeconds) * 4e7,
     nvlinkTxBytes: Math.max(0, uptimeSeconds) * 5e9,
     nvlinkRxBytes: Math.max(0, uptimeSeconds) * 5e9,
-    smClockMHz: GPU.idleSmClockMHz,
-    memClockMHz: GPU.memClockMHz,
+    smClockMHz: spec.model.idleSmClockMHz,
+    memClockMHz: spec.model.memClockMHz,
     pstate: 'P8',
     thermalSlowdown: false,
     resetRequired: false,
@@ -39,6 +39,7 @@ export function stepGpus(world: World, dt: number, t: number, load: number): voi
   const overheating = new Set(world.faults.overheatingGpus ?? []);
   const needReset = new Set(world.faults.resetRequiredGpus ?? []);
   for (const g of world.gpus) {
+    const hw = g.spec.model;
     // One model per GPU group in the standard layout; several small ones share in the dense one.
     const models = world.models.filter((m) => m.spec.gpus.includes(g.spec.index));
     const key = NOISE.gpu(g.spec.index);
@@ -66,25 +67,25 @@ export function stepGpus(world: World, dt: number, t: number, load: number): voi
       else allocated += held;
     }
     // A MIG GPU's memory is its devices' (the devices' specs are what the GPU can hold).
-    if (g.mig) allocated += g.mig.reduce((a, m) => a + m.memoryUsedMiB, 0) / GPU.memoryMiB;
+    if (g.mig) allocated += g.mig.reduce((a, m) => a + m.memoryUsedMiB, 0) / hw.memoryMiB;
     util = clamp(util, 0, 1);
     g.utilization = util;
     g.memoryUtilization = clamp(util * 0.62 + 0.02 * smoothNoise(seed, key + 1, t, 15), 0, 1);
     g.memoryUsedMiB = Math.min(
-      GPU.memoryMiB - GPU.reservedMiB,
-      Math.round(GPU.memoryMiB * allocated + (allocated ? 12 : 0)),
+      hw.memoryMiB - hw.reservedMiB,
+      Math.round(hw.memoryMiB * allocated + (allocated ? 12 : 0)),
     );
     const hot = overheating.has(g.spec.index);
     const target = 30 + 42 * util + (hot ? 40 : 0);
     g.temperatureC += (target - g.temperatureC) * (1 - Math.exp(-dt / 20));
     g.memoryTemperatureC = g.temperatureC + 7;
     g.thermalSlowdown = g.temperatureC >= 87;
-    g.smClockMHz = util > 0.03 ? (g.thermalSlowdown ? 1410 : GPU.maxSmClockMHz) : GPU.idleSmClockMHz;
+    g.smClockMHz = util > 0.03 ? (g.thermalSlowdown ? 1410 : hw.maxSmClockMHz) : hw.idleSmClockMHz;
     g.pstate = allocated > 0 ? 'P0' : 'P8';
-    const dynamic = (GPU.powerLimitW - GPU.idlePowerW) * Math.pow(util, 1.15) * (g.thermalSlowdown ? 0.8 : 1);
+    const dynamic = (hw.powerLimitW - hw.idlePowerW) * Math.pow(util, 1.15) * (g.thermalSlowdown ? 0.8 : 1);
     g.powerW = Math.min(
-      GPU.powerLimitW,
-      GPU.idlePowerW + dynamic * (1 + 0.02 * smoothNoise(seed, key + 2, t, 5)),
+      hw.powerLimitW,
+      hw.idlePowerW + dynamic * (1 + 0.02 * smoothNoise(seed, key + 2, t, 5)),
     );
     g.energyJ += g.powerW * dt;
     // Tensor-parallel ranks all-reduce over NVLink at every step; requests and tokens cross PCIe,
@@ -116,7 +117,7 @@ function gpuProcess(world: World, g: GpuState, model: ModelState): GpuProcess[] 
     {
       pid: basePid + rank * 7,
       name,
-      usedMiB: Math.round((mig?.memoryMiB ?? GPU.memoryMiB) * fraction) - 8,
+      usedMiB: Math.round((mig?.memoryMiB ?? g.spec.model.memoryMiB) * fraction) - 8,
       container: c.spec.name,
       ...(mig ? { mig } : {}),
     },

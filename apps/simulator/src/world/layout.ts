@@ -18,7 +18,21 @@ export const HOST = {
   disk: { name: 'nvme0n1', major: 259, minor: 0 },
 } as const;
 
-export const GPU = {
+/** A GPU model's figures, as nvidia-smi reports them. */
+export interface GpuModel {
+  readonly name: string;
+  readonly memoryMiB: number;
+  readonly reservedMiB: number;
+  readonly powerLimitW: number;
+  readonly idlePowerW: number;
+  readonly maxSmClockMHz: number;
+  readonly idleSmClockMHz: number;
+  readonly memClockMHz: number;
+  /** NVLinks per GPU (HGX boards: 18, all to the NVSwitches). */
+  readonly nvlinks: number;
+}
+
+export const H200: GpuModel = {
   name: 'NVIDIA H200',
   memoryMiB: 143771,
   reservedMiB: 614,
@@ -27,16 +41,30 @@ export const GPU = {
   maxSmClockMHz: 1980,
   idleSmClockMHz: 345,
   memClockMHz: 3201,
-  /** NVLinks per GPU (HGX H200: 18, all to the NVSwitches). */
   nvlinks: 18,
-  driver: '575.57.08',
-  cuda: '12.9',
-} as const;
+};
+
+/** The H100 SXM5 80 GB of a 4-GPU HGX board. */
+export const H100: GpuModel = {
+  name: 'NVIDIA H100 80GB HBM3',
+  memoryMiB: 81559,
+  reservedMiB: 527,
+  powerLimitW: 700,
+  idlePowerW: 70,
+  maxSmClockMHz: 1980,
+  idleSmClockMHz: 345,
+  memClockMHz: 2619,
+  nvlinks: 18,
+};
+
+/** The driver every layout runs. */
+export const DRIVER = { driver: '575.57.08', cuda: '12.9' } as const;
 
 export interface GpuSpec {
   readonly index: number;
   readonly uuid: string;
   readonly pciBusId: string;
+  readonly model: GpuModel;
 }
 
 /** UUIDs and PCI addresses as the fixtures' nvidia-smi output has them. */
@@ -49,7 +77,15 @@ export const GPUS: readonly GpuSpec[] = [
   ['GPU-301ea1a7-632e-f310-d5aa-402a3c6ebd0a', '00000000:AB:00.0'],
   ['GPU-4df0a652-05cb-7a9c-68ac-f2d2c562e3f2', '00000000:BA:00.0'],
   ['GPU-0edb0170-6f06-44f2-859e-043ab6abe21c', '00000000:DB:00.0'],
-].map(([uuid, pciBusId], index) => ({ index, uuid: uuid!, pciBusId: pciBusId! }));
+].map(([uuid, pciBusId], index) => ({ index, uuid: uuid!, pciBusId: pciBusId!, model: H200 }));
+
+/** The 4x H100 layout's GPUs. */
+export const H100_GPUS: readonly GpuSpec[] = [
+  ['GPU-6a1d2e3f-4b5c-6d7e-8f90-a1b2c3d4e5f6', '00000000:19:00.0'],
+  ['GPU-7b2e3f40-5c6d-7e8f-90a1-b2c3d4e5f607', '00000000:3B:00.0'],
+  ['GPU-8c3f4051-6d7e-8f90-a1b2-c3d4e5f60718', '00000000:9B:00.0'],
+  ['GPU-9d405162-7e8f-90a1-b2c3-d4e5f6071829', '00000000:BB:00.0'],
+].map(([uuid, pciBusId], index) => ({ index, uuid: uuid!, pciBusId: pciBusId!, model: H100 }));
 
 export type ModelKind = 'chat' | 'embedding';
 
@@ -260,9 +296,29 @@ export const MIG_VLLM: readonly VllmSpec[] = [
   ),
 ];
 
-export type LayoutName = 'standard' | 'dense' | 'mig';
-export const LAYOUT_NAMES: readonly LayoutName[] = ['standard', 'dense', 'mig'];
-const VLLM_OF: Record<LayoutName, readonly VllmSpec[]> = { standard: VLLM, dense: DENSE_VLLM, mig: MIG_VLLM };
+/**
+ * The 4x H100 variant: a smaller, older host. A 70B model takes two GPUs, the 8B model and the
+ * embedder one each; nothing larger fits beside them.
+ */
+export const H100_VLLM: readonly VllmSpec[] = VLLM.filter(
+  (v) => v.container !== 'vllm-mixtral' && v.container !== 'vllm-qwen72b',
+).map((v) =>
+  v.container === 'vllm-llama70b'
+    ? { ...v, share: 0.6 }
+    : { ...v, gpus: [v.container === 'vllm-llama8b' ? 2 : 3], share: v.kind === 'embedding' ? 0.1 : 0.3 },
+);
+
+export type LayoutName = 'standard' | 'dense' | 'mig' | 'h100';
+export const LAYOUT_NAMES: readonly LayoutName[] = ['standard', 'dense', 'mig', 'h100'];
+const VLLM_OF: Record<LayoutName, readonly VllmSpec[]> = {
+  standard: VLLM,
+  dense: DENSE_VLLM,
+  mig: MIG_VLLM,
+  h100: H100_VLLM,
+};
+
+/** The GPUs of a layout: eight H200 but in the 4x H100 one. */
+export const gpusOf = (layout: LayoutName): readonly GpuSpec[] => (layout === 'h100' ? H100_GPUS : GPUS);
 
 function vllmContainers(list: readonly VllmSpec[]): ContainerSpec[] {
   return list.map((v) => ({

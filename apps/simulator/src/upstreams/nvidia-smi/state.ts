@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildNvmlDriver, nvmlStateText } from '../nvml/driver';
-import { GPU, HOST } from '../../world/layout';
+import { DRIVER, HOST, type GpuModel } from '../../world/layout';
 import type { World, XidEvent } from '../../world/world';
 
 /** What the nvidia-smi shim reads: the GPUs as the driver would report them right now. */
@@ -70,33 +70,28 @@ export interface GpuSnapshot {
 export function gpuSnapshot(world: World): GpuSnapshot {
   return {
     timeMs: world.timeMs,
-    driver: GPU.driver,
-    cuda: GPU.cuda,
+    driver: DRIVER.driver,
+    cuda: DRIVER.cuda,
     hostname: HOST.hostname,
     gpus: world.gpus.map((g) => ({
+      ...modelFigures(g.spec.model),
       index: g.spec.index,
       uuid: g.spec.uuid,
       pciBusId: g.spec.pciBusId,
-      name: GPU.name,
       pstate: g.pstate,
       utilizationPct: Math.round(g.utilization * 100),
       memoryUtilizationPct: Math.round(g.memoryUtilization * 100),
-      memoryTotalMiB: GPU.memoryMiB,
-      memoryReservedMiB: GPU.reservedMiB,
       memoryUsedMiB: g.memoryUsedMiB,
       temperatureC: Math.round(g.temperatureC),
       memoryTemperatureC: Math.round(g.memoryTemperatureC),
       powerW: Math.round(g.powerW * 100) / 100,
-      powerLimitW: GPU.powerLimitW,
       smClockMHz: g.smClockMHz,
       memClockMHz: g.memClockMHz,
-      maxSmClockMHz: GPU.maxSmClockMHz,
       thermalSlowdown: g.thermalSlowdown,
       clockEventReasons: (g.utilization < 0.01 ? 0x1 : 0) | (g.thermalSlowdown ? 0x40 | 0x20 : 0),
       energyMj: Math.round(g.energyJ * 1000),
       pcieTxBytes: Math.round(g.pcieTxBytes),
       pcieRxBytes: Math.round(g.pcieRxBytes),
-      nvlinks: GPU.nvlinks,
       nvlinkTxBytes: Math.round(g.nvlinkTxBytes),
       nvlinkRxBytes: Math.round(g.nvlinkRxBytes),
       resetRequired: g.resetRequired,
@@ -186,4 +181,16 @@ function writeAtomically(file: string, text: string): void {
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);
+}
+
+/** What nvidia-smi reports of the GPU's model. */
+function modelFigures(m: GpuModel) {
+  return {
+    name: m.name,
+    memoryTotalMiB: m.memoryMiB,
+    memoryReservedMiB: m.reservedMiB,
+    powerLimitW: m.powerLimitW,
+    maxSmClockMHz: m.maxSmClockMHz,
+    nvlinks: m.nvlinks,
+  };
 }
