@@ -116,9 +116,11 @@ describe('docker compose --profile agent', () => {
   });
 });
 
-it('.env.example documents every variable the compose file reads, and nothing else', () => {
+it('.env.example documents every variable the compose files read, and nothing else', () => {
   const used = new Set(
-    [...readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8').matchAll(/\$\{([A-Z_]+)/g)].map((m) => m[1]),
+    ['docker-compose.yml', 'docker-compose.fleet.yml'].flatMap((f) =>
+      [...readFileSync(join(ROOT, f), 'utf8').matchAll(/\$\{([A-Z_]+)/g)].map((m) => m[1]),
+    ),
   );
   const documented = new Set(
     [...readFileSync(join(ROOT, '.env.example'), 'utf8').matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]),
@@ -145,6 +147,57 @@ it('the password check refuses a password under 12 characters', () => {
   expect(run('short')).toBe(1);
   expect(run('')).toBe(1);
   expect(run('twelve-chars')).toBe(0);
+});
+
+describe('docker compose -f docker-compose.fleet.yml (the centre)', () => {
+  const out = execFileSync('docker-compose', ['-f', 'docker-compose.fleet.yml', 'config'], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'], GRAFANA_ADMIN_PASSWORD: 'a-test-password-123' },
+    encoding: 'utf8',
+  });
+  const services = (parse(out) as { services: Record<string, Service & { command?: string[] }> }).services;
+
+  it('runs VictoriaMetrics, vmalert with the fleet rules, Alertmanager and Grafana, each with a healthcheck', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      ['alertmanager', 'alertmanager-config', 'check-env', 'grafana', 'victoria-metrics', 'vmalert'].sort(),
+    );
+    for (const name of ['victoria-metrics', 'vmalert', 'alertmanager', 'grafana'])
+      expect([name, services[name]!.healthcheck?.test.join(' ')]).toEqual([
+        name,
+        expect.stringContaining('wget'),
+      ]);
+    const vmalert = services['vmalert']!;
+    expect(vmalert.command).toEqual(
+      expect.arrayContaining([
+        '-datasource.url=http://victoria-metrics:8428',
+        '-notifier.url=http://alertmanager:9093',
+      ]),
+    );
+    const rules = (vmalert.volumes ?? []).map((v) => JSON.stringify(v));
+    expect(rules.some((m) => m.includes('infra/fleet/rules') && m.includes('/etc/llmmon/rules'))).toBe(true);
+    // The centre's store in a named volume; every port on loopback unless told otherwise.
+    expect(JSON.stringify(services['victoria-metrics']!.volumes)).toContain('victoria-metrics-data');
+    expect(
+      JSON.stringify(Object.values(services).map((s) => (s as { ports?: unknown }).ports ?? [])),
+    ).not.toMatch(/0\.0\.0\.0/);
+  });
+
+  it("gives Grafana the dashboards' Prometheus datasource uid, pointed at VictoriaMetrics", () => {
+    const mounts = (services['grafana']!.volumes ?? []).map((v) => JSON.stringify(v));
+    expect(mounts.some((m) => m.includes('infra/fleet/grafana/datasources.yml'))).toBe(true);
+    const ds = parse(readFileSync(join(ROOT, 'infra/fleet/grafana/datasources.yml'), 'utf8')).datasources as {
+      uid: string;
+      url: string;
+    }[];
+    expect(ds.find((d) => d.uid === 'llmmon-prometheus')?.url).toBe('http://victoria-metrics:8428');
+  });
+
+  it('uses the Alertmanager image and config renderer of docker-compose.yml', () => {
+    const host = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')).services;
+    const centre = parse(readFileSync(join(ROOT, 'docker-compose.fleet.yml'), 'utf8')).services;
+    for (const name of ['alertmanager', 'alertmanager-config', 'check-env'])
+      expect([name, centre[name]]).toEqual([name, host[name]]);
+  });
 });
 
 describe('Grafana provisioning', () => {

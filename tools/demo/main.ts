@@ -230,7 +230,7 @@ async function main() {
 
   const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
   const simDir = join(dataDir, 'simulator');
-  say(`starting the simulator (8x H200 digital twin) on ${simulatorUrl} …`);
+  say(`starting the simulator (${process.env['SIM_LAYOUT'] ?? 'standard'} layout) on ${simulatorUrl} …`);
   running.push(
     await startProcess({
       name: 'simulator',

@@ -41,8 +41,15 @@ it('labels every series with the host, at scrape time and for remote write', () 
   const self = c.scrape_configs.find((j: { job_name: string }) => j.job_name === 'prometheus');
   expect(self.static_configs).toEqual([{ targets: ['127.0.0.1:33001'], labels: { host: 'gpu-node-02' } }]);
   expect(c.alerting.alertmanagers[0].static_configs).toEqual([{ targets: ['127.0.0.1:33003'] }]);
+  // infra/prometheus/remote-write.yml's entry, with the URL given.
   expect(c.remote_write).toEqual([
-    expect.objectContaining({ url: 'http://127.0.0.1:8428/api/v1/write', queue_config: expect.any(Object) }),
+    expect.objectContaining({
+      url: 'http://127.0.0.1:8428/api/v1/write',
+      queue_config: expect.objectContaining({ max_samples_per_send: 2000 }),
+      write_relabel_configs: expect.arrayContaining([
+        { source_labels: ['__name__'], regex: 'vllm:.+', action: 'drop' },
+      ]),
+    }),
   ]);
   expect(parse(render()).remote_write).toBeUndefined();
 });

@@ -1,7 +1,10 @@
 /**
  * The runner's prometheus.yml, from the one in infra/prometheus: its own addresses, an
- * optional shorter interval (tests), the host's identity, and remote write to a central store.
+ * optional shorter interval (tests), the host's identity, and remote write to a central store
+ * (infra/prometheus/remote-write.yml).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 
 export interface PrometheusConfigOptions {
@@ -16,20 +19,8 @@ export interface PrometheusConfigOptions {
   readonly remoteWriteUrl?: string;
 }
 
-/**
- * Remote-write queue for an 8-GPU host (~10 000 series every 30 s, ~350 samples/s): room for
- * a 2-hour outage of the centre in the WAL, sent back in batches of 2 000 on recovery without
- * starving the live samples.
- */
-export const REMOTE_WRITE_QUEUE = {
-  capacity: 10000,
-  max_shards: 10,
-  min_shards: 1,
-  max_samples_per_send: 2000,
-  batch_send_deadline: '5s',
-  min_backoff: '100ms',
-  max_backoff: '30s',
-};
+/** The entry a host ships with, its url replaced: queue sizes and what is not shipped. */
+export const REMOTE_WRITE_FILE = join(__dirname, '../../infra/prometheus/remote-write.yml');
 
 interface StaticConfig {
   targets: string[];
@@ -60,6 +51,10 @@ export function renderPrometheusConfig(template: string, o: PrometheusConfigOpti
       labels: { ...s.labels, host: o.host },
     }));
   }
-  if (o.remoteWriteUrl) c.remote_write = [{ url: o.remoteWriteUrl, queue_config: REMOTE_WRITE_QUEUE }];
+  if (o.remoteWriteUrl) {
+    c.remote_write = [
+      { ...(parse(readFileSync(REMOTE_WRITE_FILE, 'utf8')) as object), url: o.remoteWriteUrl },
+    ];
+  }
   return stringify(c);
 }

@@ -1,7 +1,8 @@
 /**
  * Base images for tests, made without Docker Hub: a Debian minimal root file system
  * (debootstrap from the mirror apt uses) with the Node.js that runs the tests, and Prometheus,
- * Alertmanager and a shell image from Debian's packages on this machine, with the entrypoint
+ * Alertmanager, VictoriaMetrics, vmalert and a shell image from Debian's packages on this
+ * machine, with the entrypoint
  * and paths of the official images the compose file names (so they stand in under those
  * names). Each is tagged by a hash of what goes into it and built only when that tag is
  * missing: once per machine.
@@ -26,6 +27,9 @@ import type { Engine } from './engine';
 /** Where Debian's Alertmanager looks for its default notification templates. */
 const ALERTMANAGER_TEMPLATES = '/usr/share/prometheus/alertmanager';
 
+/** Debian's victoria-metrics package. */
+const VICTORIA_METRICS = { victoriaMetrics: '/usr/bin/victoria-metrics', vmalert: '/usr/bin/vmalert' };
+
 /** Bump when what a base image holds changes in a way the inputs below do not show. */
 const RECIPE = 3;
 
@@ -36,11 +40,14 @@ export interface BaseImages {
   readonly nodeBuild: string;
 }
 
-/** The images compose names for the services we do not build (read from docker-compose.yml). */
+/** The images compose names for the services we do not build (read from the compose files). */
 export interface StandInNames {
   readonly prometheus: string;
   readonly alertmanager: string;
   readonly busybox: string;
+  /** The fleet's centre (docker-compose.fleet.yml). */
+  readonly victoriaMetrics: string;
+  readonly vmalert: string;
 }
 
 /** The Debian mirror apt uses here (debian.sources or sources.list), else deb.debian.org. */
@@ -164,7 +171,9 @@ export async function ensureBaseImages(engine: Engine, standIns: StandInNames): 
   const prometheus = `localhost/llmmon-prometheus:${hashOf(RECIPE, base, fileId(prometheusBin), fileId('/usr/bin/promtool'))}`;
   const alertmanager = `localhost/llmmon-alertmanager:${hashOf(RECIPE, base, fileId(alertmanagerBin), fileId(join(ALERTMANAGER_TEMPLATES, 'default.tmpl')))}`;
   const busybox = `localhost/llmmon-shell:${hashOf(RECIPE, base)}`;
-  const wanted = [node, nodeBuild, prometheus, alertmanager, busybox];
+  const vm = `localhost/llmmon-victoria-metrics:${hashOf(RECIPE, base, fileId(VICTORIA_METRICS.victoriaMetrics))}`;
+  const vmalert = `localhost/llmmon-vmalert:${hashOf(RECIPE, base, fileId(VICTORIA_METRICS.vmalert))}`;
+  const wanted = [node, nodeBuild, prometheus, alertmanager, busybox, vm, vmalert];
   const missing = [];
   for (const tag of wanted) if (!(await exists(engine, tag))) missing.push(tag);
   if (missing.length) {
@@ -216,13 +225,25 @@ export async function ensureBaseImages(engine: Engine, standIns: StandInNames): 
           cmd: '"--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"',
         });
       }
+      // VictoriaMetrics's official layout: /<name>-prod as entrypoint, run as root.
+      for (const [tag, name, bin] of [
+        [vm, 'victoria-metrics', VICTORIA_METRICS.victoriaMetrics],
+        [vmalert, 'vmalert', VICTORIA_METRICS.vmalert],
+      ] as const) {
+        if (!missing.includes(tag)) continue;
+        const root = variant(name);
+        cpSync(bin, join(root, `${name}-prod`));
+        await importRoot(engine, root, tag, [`ENTRYPOINT ["/${name}-prod"]`]);
+      }
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
   }
-  // The compose file's names for the stand-ins (never pulled: they exist here).
+  // The compose files' names for the stand-ins (never pulled: they exist here).
   await engine.podman(['tag', prometheus, standIns.prometheus]);
   await engine.podman(['tag', alertmanager, standIns.alertmanager]);
   await engine.podman(['tag', busybox, standIns.busybox]);
+  await engine.podman(['tag', vm, standIns.victoriaMetrics]);
+  await engine.podman(['tag', vmalert, standIns.vmalert]);
   return { node, nodeBuild };
 }

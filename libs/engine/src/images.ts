@@ -95,12 +95,14 @@ export function revision(): string {
   }
 }
 
-/** The images docker-compose.yml names for Prometheus, Alertmanager and busybox. */
+/** The images the compose files name for Prometheus, Alertmanager, busybox and the centre's. */
 export function composeStandIns(): StandInNames {
-  const text = readFileSync(join(WORKSPACE, 'docker-compose.yml'), 'utf8');
+  const text = ['docker-compose.yml', 'docker-compose.fleet.yml']
+    .map((f) => readFileSync(join(WORKSPACE, f), 'utf8'))
+    .join('\n');
   const named = (repo: string) => {
     const image = new RegExp(`image: (${repo.replace('/', '\\/')}:\\S+)`).exec(text)?.[1];
-    if (!image) throw new Error(`docker-compose.yml names no ${repo} image`);
+    if (!image) throw new Error(`the compose files name no ${repo} image`);
     // Fully qualified: the name compose asks the engine for resolves to it under Docker Hub's prefix.
     return image.includes('/') ? `docker.io/${image}` : `docker.io/library/${image}`;
   };
@@ -108,6 +110,8 @@ export function composeStandIns(): StandInNames {
     prometheus: named('prom/prometheus'),
     alertmanager: named('prom/alertmanager'),
     busybox: named('busybox'),
+    victoriaMetrics: named('victoriametrics/victoria-metrics'),
+    vmalert: named('victoriametrics/vmalert'),
   };
 }
 
