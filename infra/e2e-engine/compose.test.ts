@@ -26,6 +26,8 @@ const LEFT_OUT = ['grafana', 'loki', 'alloy', 'check-env'];
 const PROMETHEUS = 'http://127.0.0.1:23001';
 const ALERTMANAGER = 'http://127.0.0.1:23003';
 const ADMIN_TOKEN = 'e2e-simulator-admin-token';
+/** The host label Prometheus puts on what leaves it (LLMMON_HOST_NAME). */
+const HOST_NAME = 'compose-e2e-host';
 const say = (msg: string) => process.stderr.write(`[compose e2e] ${msg}\n`);
 
 let runDir: string;
@@ -98,6 +100,7 @@ beforeAll(async () => {
     SYSTEM_EXPORTER_HOST: gateway,
     SIMULATOR_PORT: String(simulatorPort),
     SIMULATOR_ADMIN_TOKEN: ADMIN_TOKEN,
+    LLMMON_HOST_NAME: HOST_NAME,
   });
   say(`up: ${services.join(', ')}`);
   await up();
@@ -161,7 +164,11 @@ it("fires GpuTemperatureCritical in that Prometheus when the simulator's GPU ove
   expect(res.status).toBe(200);
   // 30 s scrapes, 30 s rule evaluation, `for: 2m`.
   const deadline = Date.now() + 330_000;
-  let alerts: { labels: Record<string, string>; status: { state: string } }[] = [];
+  let alerts: {
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    status: { state: string };
+  }[] = [];
   while (Date.now() < deadline) {
     const answer = await fetch(
       `${ALERTMANAGER}/api/v2/alerts?filter=alertname%3D%22GpuTemperatureCritical%22`,
@@ -170,9 +177,10 @@ it("fires GpuTemperatureCritical in that Prometheus when the simulator's GPU ove
     if (alerts.length) break;
     await new Promise((r) => setTimeout(r, 5000));
   }
-  expect(alerts.map((a) => [a.labels['job'], a.labels['severity'], a.status.state])).toEqual([
-    ['gpu', 'critical', 'active'],
-  ]);
+  expect(
+    alerts.map((a) => [a.labels['job'], a.labels['severity'], a.labels['host'], a.status.state]),
+  ).toEqual([['gpu', 'critical', HOST_NAME, 'active']]);
+  expect(alerts[0]!.annotations['summary']).toMatch(new RegExp(`^GPU \\d on ${HOST_NAME} is at`));
   const firing = await queryPrometheus(
     PROMETHEUS,
     'ALERTS{alertname="GpuTemperatureCritical",alertstate="firing"}',

@@ -3,7 +3,8 @@
  * real exporters at every step as Prometheus would (their samples, job and instance labels,
  * `up`), writes the result as OpenMetrics a day at a time and turns each day into TSDB blocks
  * with `promtool tsdb create-blocks-from openmetrics`, straight into Prometheus's data folder.
- * Prometheus, started afterwards, has the whole history at once.
+ * Prometheus, started afterwards, has the whole history at once. A fleet's centre gets the same
+ * samples through VictoriaMetrics's import API (remote write only ships what is new).
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
@@ -30,8 +31,13 @@ export interface BackfillOptions {
   /** Up to (about) now: recomputed as the backfill goes, since it takes a while. */
   readonly toMs: () => number;
   readonly stepMs: number;
-  /** Prometheus's TSDB folder (created if missing). */
-  readonly tsdbDir: string;
+  /** Prometheus's TSDB folder (created if missing); none: no blocks are made. */
+  readonly tsdbDir?: string;
+  /**
+   * VictoriaMetrics import URLs (…/api/v1/import/prometheus, e.g. with `?extra_label=host=…`),
+   * each sent every sample as it is scraped.
+   */
+  readonly importUrls?: readonly string[];
   /** For the day files, deleted as each becomes blocks. */
   readonly workDir: string;
   readonly onProgress?: (atMs: number, done: number, total: number) => void;
@@ -47,12 +53,21 @@ const labelText = (labels: Readonly<Record<string, string>>) =>
     .map(([k, v]) => `${k}="${escape(v)}"`)
     .join(',');
 
-async function scrapeInto(out: WriteStream, t: BackfillTarget, seconds: number): Promise<number> {
+/** Where one scrape's samples go: the day's OpenMetrics file, and lines for the import API. */
+interface Sinks {
+  readonly file?: WriteStream;
+  readonly imports?: string[];
+}
+
+async function scrapeInto(out: Sinks, t: BackfillTarget, ms: number): Promise<number> {
   const targetLabels = { ...t.labels, job: t.job, instance: t.instance };
   let lines = 0;
   const write = (name: string, labels: Readonly<Record<string, string>>, value: number) => {
     if (!Number.isFinite(value) && !Number.isNaN(value)) return; // ±Inf gauges: none of ours
-    out.write(`${name}{${labelText({ ...labels, ...targetLabels })}} ${value} ${seconds}\n`);
+    const series = `${name}{${labelText({ ...labels, ...targetLabels })}} ${value}`;
+    // OpenMetrics counts seconds; Prometheus's text format (the import API) milliseconds.
+    out.file?.write(`${series} ${ms / 1000}\n`);
+    out.imports?.push(`${series} ${Math.round(ms)}`);
     lines++;
   };
   try {
@@ -67,18 +82,34 @@ async function scrapeInto(out: WriteStream, t: BackfillTarget, seconds: number):
   return lines;
 }
 
+/** Sends `lines` to every import URL (and empties it). */
+async function sendImports(urls: readonly string[], lines: string[]): Promise<void> {
+  if (lines.length === 0) return;
+  const body = lines.join('\n') + '\n';
+  lines.length = 0;
+  for (const url of urls) {
+    const res = await fetch(url, { method: 'POST', body, signal: AbortSignal.timeout(120_000) });
+    if (!res.ok) throw new Error(`${url} refused the backfill: ${res.status} ${await res.text()}`);
+  }
+}
+
 /** Runs the backfill; returns how many steps and samples it wrote. */
 export async function backfill(o: BackfillOptions): Promise<{ steps: number; samples: number }> {
-  const promtool = requireExecutable('promtool', 'prometheus');
-  mkdirSync(o.tsdbDir, { recursive: true });
+  const promtool = o.tsdbDir ? requireExecutable('promtool', 'prometheus') : undefined;
+  if (o.tsdbDir) mkdirSync(o.tsdbDir, { recursive: true });
   mkdirSync(o.workDir, { recursive: true });
+  const importUrls = o.importUrls ?? [];
+  const pending: string[] = [];
   let steps = 0;
   let samples = 0;
   let t = o.fromMs;
   while (t < o.toMs() - o.stepMs) {
     // One day (or what is left of it) per file: bounded temporary space.
     const file = join(o.workDir, `backfill-${t}.om`);
-    const out = createWriteStream(file);
+    const sinks: Sinks = {
+      file: o.tsdbDir ? createWriteStream(file) : undefined,
+      imports: importUrls.length ? pending : undefined,
+    };
     const dayEnd = Math.min(t + DAY_MS, o.toMs() - o.stepMs);
     for (; t < dayEnd; t += o.stepMs) {
       const moved = await fetch(`${o.simulator}/api/v1/clock`, {
@@ -88,13 +119,16 @@ export async function backfill(o: BackfillOptions): Promise<{ steps: number; sam
         signal: AbortSignal.timeout(60_000),
       });
       if (!moved.ok) throw new Error(`the simulator refused to move its clock: ${await moved.text()}`);
-      const counts = await Promise.all(o.targets.map((target) => scrapeInto(out, target, t / 1000)));
+      const counts = await Promise.all(o.targets.map((target) => scrapeInto(sinks, target, t)));
       samples += counts.reduce((a, b) => a + b, 0);
       steps++;
+      if (pending.length >= 100_000) await sendImports(importUrls, pending);
       o.onProgress?.(t, t - o.fromMs, o.toMs() - o.fromMs);
     }
-    out.end('# EOF\n');
-    await new Promise<void>((res, rej) => out.once('finish', res).once('error', rej));
+    await sendImports(importUrls, pending);
+    if (!sinks.file || !promtool || !o.tsdbDir) continue;
+    sinks.file.end('# EOF\n');
+    await new Promise<void>((res, rej) => sinks.file!.once('finish', res).once('error', rej));
     await run(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, o.tsdbDir], {
       maxBuffer: 64 * 1024 * 1024,
     });

@@ -37,8 +37,10 @@ export interface FleetOptions {
   readonly hosts: number;
   readonly dataDir: string;
   readonly centrePort: number;
-  /** Passed to every host (scrape interval, admin token). */
+  /** Passed to every host (scrape interval, admin token, days of history). */
   readonly env: Record<string, string>;
+  /** Each host backfills history (env) first: into its Prometheus and the centre's import API. */
+  readonly backfill?: boolean;
   readonly say: (msg: string) => void;
   /** Where the centre's Alertmanager posts (ALERT_WEBHOOK_URL); none: held, sent nowhere. */
   readonly webhookUrl?: string;
@@ -124,6 +126,7 @@ export async function startFleet(o: FleetOptions): Promise<RunningFleet> {
           DEMO_HOST_NAME: h.name,
           DEMO_DATA_DIR: join(o.dataDir, 'hosts', h.name),
           REMOTE_WRITE_URL: centre.writeUrl,
+          ...(o.backfill ? { BACKFILL_IMPORT_URL: `${centre.url}/api/v1/import/prometheus` } : {}),
           SIM_SEED: String(h.seed),
           SIM_LAYOUT: h.layout,
           SIM_VLLM_BASE_PORT: '0',
@@ -149,7 +152,8 @@ export async function startFleet(o: FleetOptions): Promise<RunningFleet> {
         centre.url,
         `count(up{host="${h.name}"} == 1)`,
         (r) => Number(r[0]?.value[1]) === TOPOLOGY.length + 1,
-        180_000,
+        // A host with history backfills it first (minutes a week).
+        o.backfill ? 3_600_000 : 180_000,
       );
       o.say(`host ${h.name} ships to the centre`);
     }

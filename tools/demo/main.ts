@@ -100,6 +100,9 @@ const demoConfigSchema = {
     },
   ),
   VICTORIA_METRICS_PORT: port('VictoriaMetrics, the centre of a fleet (--hosts N)', 23005),
+  BACKFILL_IMPORT_URL: env.url(
+    "Also send the backfilled history to this VictoriaMetrics import URL (http://centre:8428/api/v1/import/prometheus): a fleet's centre.",
+  ),
   REMOTE_WRITE_URL: env.url(
     "A central store's Prometheus remote-write URL (VictoriaMetrics: http://centre:8428/api/v1/write); unset: nothing is shipped.",
   ),
@@ -143,6 +146,20 @@ async function stopAll(code: number): Promise<void> {
   process.exit(code);
 }
 
+/** `npm run backfill -- --days 7 [--step 60]`: history first, then the live demo (or fleet). */
+function historyOf(settings: DemoSettings): { days: number; stepMs: number } {
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  const days = Number(arg('--days') ?? settings.DEMO_BACKFILL_DAYS);
+  const stepMs = Number(arg('--step') ?? settings.DEMO_BACKFILL_STEP_SECONDS) * 1000;
+  if (!Number.isInteger(days) || days < 0 || days > 30)
+    throw new Error('--days: expected a whole number of days from 0 to 30');
+  if (!(stepMs >= 5000)) throw new Error('--step: expected seconds, at least 5');
+  return { days, stepMs };
+}
+
 async function main() {
   // `npm run stack -- --real`: this machine instead of the simulated server (Alloy ships its Docker logs).
   const realFlag = process.argv.includes('--real');
@@ -153,7 +170,7 @@ async function main() {
   });
   // `npm run demo -- --hosts N`: N simulated hosts shipping to VictoriaMetrics.
   const hostsArg = process.argv.indexOf('--hosts');
-  if (hostsArg > 0) return runFleet(Number(process.argv[hostsArg + 1]), settings);
+  if (hostsArg > 0) return runFleet(Number(process.argv[hostsArg + 1]), settings, historyOf(settings));
   const simulatorPort = settings.SIMULATOR_PORT;
   const host = settings.DEMO_HOST_NAME;
   // `npm run demo -- --agent`: the six exporters in one process, each at /metrics/<name>.
@@ -164,16 +181,7 @@ async function main() {
   const dataDir = resolve(ROOT, settings.DEMO_DATA_DIR);
   const hostSource = realFlag ? 'real' : settings.DEMO_HOST_SOURCE;
   const adminToken = settings.DEMO_ADMIN_TOKEN || randomBytes(12).toString('hex');
-  // `npm run backfill -- --days 7 [--step 60]`: history first, then the live demo.
-  const arg = (name: string) => {
-    const i = process.argv.indexOf(name);
-    return i > 0 ? process.argv[i + 1] : undefined;
-  };
-  const backfillDays = Number(arg('--days') ?? settings.DEMO_BACKFILL_DAYS);
-  const backfillStepMs = Number(arg('--step') ?? settings.DEMO_BACKFILL_STEP_SECONDS) * 1000;
-  if (!Number.isInteger(backfillDays) || backfillDays < 0 || backfillDays > 30)
-    throw new Error('--days: expected a whole number of days from 0 to 30');
-  if (!(backfillStepMs >= 5000)) throw new Error('--step: expected seconds, at least 5');
+  const { days: backfillDays, stepMs: backfillStepMs } = historyOf(settings);
   if (backfillDays > 0 && hostSource !== 'simulated')
     throw new Error('backfill needs the simulated server (its clock is driven through the past)');
   const backfillFromMs = Date.now() - backfillDays * 86_400_000;
@@ -336,6 +344,7 @@ async function main() {
       toMs: () => Date.now(),
       stepMs: backfillStepMs,
       tsdbDir: join(dataDir, 'prometheus', 'tsdb'),
+      importUrls: settings.BACKFILL_IMPORT_URL ? [settings.BACKFILL_IMPORT_URL] : [],
       workDir: join(dataDir, 'backfill'),
       onProgress: (atMs, done, total) => {
         const percent = Math.floor((100 * done) / total);
@@ -483,7 +492,9 @@ async function main() {
   if (up) say('first scrape done: Prometheus sees every exporter as up');
 }
 
-async function runFleet(n: number, settings: ReturnType<typeof loadConfigOrExit<typeof demoConfigSchema>>) {
+type DemoSettings = ReturnType<typeof loadConfigOrExit<typeof demoConfigSchema>>;
+
+async function runFleet(n: number, settings: DemoSettings, history: { days: number; stepMs: number }) {
   if (!Number.isInteger(n) || n < 1 || n > 10)
     throw new Error('--hosts: expected a number of hosts from 1 to 10');
   const dataDir = resolve(ROOT, settings.DEMO_DATA_DIR, 'fleet');
@@ -495,7 +506,17 @@ async function runFleet(n: number, settings: ReturnType<typeof loadConfigOrExit<
     hosts: n,
     dataDir,
     centrePort: settings.VICTORIA_METRICS_PORT,
-    env: { DEMO_ADMIN_TOKEN: adminToken },
+    env: {
+      DEMO_ADMIN_TOKEN: adminToken,
+      // `npm run backfill -- --hosts N`: each host's history in its Prometheus and at the centre.
+      ...(history.days > 0
+        ? {
+            DEMO_BACKFILL_DAYS: String(history.days),
+            DEMO_BACKFILL_STEP_SECONDS: String(history.stepMs / 1000),
+          }
+        : {}),
+    },
+    backfill: history.days > 0,
     say,
     webhookUrl: settings.ALERT_WEBHOOK_URL,
     onStop: (stop) => (stopFleet = stop),

@@ -288,7 +288,7 @@ export function renderSloRules(config: SloConfig): string {
       for: page ? '2m' : '15m',
       labels: { severity: a.severity },
       annotations: {
-        summary: `{{ $labels.model }} burns its {{ $labels.slo }} error budget {{ $value | printf "%.1f" }}x too fast`,
+        summary: `{{ $labels.model }} burns its {{ $labels.slo }} error budget {{ $value | printf "%.1f" }}x too fast{{ with $externalLabels.host }} on {{ . }}{{ end }}`,
         description:
           `{{ $labels.model }}'s {{ $labels.slo }} errors over the last ${a.long_window} and ${a.short_window} ` +
           `spend its ${config.window} error budget at ${round(a.burn_rate)}x the sustainable pace or more ` +

@@ -31,6 +31,8 @@ export async function simulatorUpstreams(url: string): Promise<SimulatorUpstream
 export interface RunningSimulator extends ManagedProcess {
   readonly url: string;
   readonly upstreams: SimulatorUpstreams;
+  /** The control API's token. */
+  readonly adminToken: string;
   /** PUT to the control API with the admin token. */
   put(path: string, body: object): Promise<Response>;
   /** Any control call with the admin token (DELETE a container, POST a fault). */
@@ -78,5 +80,12 @@ export async function startSimulator(opts: {
       },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-  return { ...proc, url, upstreams, put: (path, body) => control('PUT', path, body), control };
+  return {
+    ...proc,
+    url,
+    upstreams,
+    adminToken: token,
+    put: (path, body) => control('PUT', path, body),
+    control,
+  };
 }

@@ -136,6 +136,7 @@ describe('the demo stack, 60x faster', () => {
         PROMETHEUS_RULES_DIR: rulesDir,
         ALERTMANAGER_CONFIG: alertmanagerConfig,
         ALERT_WEBHOOK_URL: webhook.url,
+        DEMO_HOST_NAME: 'alerts-e2e-host',
       },
       120_000,
     );
@@ -249,13 +250,16 @@ describe('the demo stack, 60x faster', () => {
     const sent = webhook.received.filter(critical);
     const firingSent = sent.filter((n) => n.status === 'firing');
     expect(firingSent).toHaveLength(1); // one grouped notification, not one per evaluation
-    expect(firingSent[0]!.alerts.map((a) => [a.labels['gpu'], a.labels['severity']])).toEqual([
-      ['3', 'critical'],
-    ]);
+    // The host named in its labels (Prometheus's external label) and in its summary.
+    expect(
+      firingSent[0]!.alerts.map((a) => [a.labels['gpu'], a.labels['severity'], a.labels['host']]),
+    ).toEqual([['3', 'critical', 'alerts-e2e-host']]);
     expect(firingSent[0]!.alerts[0]!.annotations['runbook_url']).toBe(
       'docs/runbooks.md#gputemperaturecritical',
     );
-    expect(firingSent[0]!.alerts[0]!.annotations['summary']).toMatch(/^GPU 3 on .* is at \d+(\.\d+)? °C$/);
+    expect(firingSent[0]!.alerts[0]!.annotations['summary']).toMatch(
+      /^GPU 3 on alerts-e2e-host is at \d+(\.\d+)? °C$/,
+    );
     expect(sent.filter((n) => n.status === 'resolved')).toHaveLength(1);
     // Held back for as long as the critical fired. (Once it resolves, a GPU still cooling
     // through 75-85 °C rightly gets its warning: that may arrive now, so it is not counted.)
