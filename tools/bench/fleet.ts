@@ -33,6 +33,7 @@ import {
   queryName,
 } from '../demo/dashboards';
 import { startFleet } from '../demo/fleet';
+import { shippedFilter } from '../demo/prometheus-config';
 import { ROOT } from '../demo/run-demo';
 
 const WEEK_MS = 7 * 86_400_000;
@@ -101,6 +102,7 @@ async function importHistory(
       stepMs: BACKFILL_STEP_MS,
       workDir: join(dir, 'work'),
       importUrls: hosts.map((host) => `${centre}/api/v1/import/prometheus?extra_label=host=${host}`),
+      importFilter: shippedFilter(),
       onProgress: (_, done, total) => {
         const percent = Math.floor((100 * done) / total);
         if (percent !== shown && percent % 10 === 0) say(`  ${h.layout}: ${percent}%`);

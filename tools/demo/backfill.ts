@@ -38,6 +38,8 @@ export interface BackfillOptions {
    * each sent every sample as it is scraped.
    */
   readonly importUrls?: readonly string[];
+  /** Which series the import API gets (what remote write would ship); default: all. */
+  readonly importFilter?: (labels: Readonly<Record<string, string>>) => boolean;
   /** For the day files, deleted as each becomes blocks. */
   readonly workDir: string;
   readonly onProgress?: (atMs: number, done: number, total: number) => void;
@@ -57,6 +59,7 @@ const labelText = (labels: Readonly<Record<string, string>>) =>
 interface Sinks {
   readonly file?: WriteStream;
   readonly imports?: string[];
+  readonly importFilter?: (labels: Readonly<Record<string, string>>) => boolean;
 }
 
 async function scrapeInto(out: Sinks, t: BackfillTarget, ms: number): Promise<number> {
@@ -67,7 +70,8 @@ async function scrapeInto(out: Sinks, t: BackfillTarget, ms: number): Promise<nu
     const series = `${name}{${labelText({ ...labels, ...targetLabels })}} ${value}`;
     // OpenMetrics counts seconds; Prometheus's text format (the import API) milliseconds.
     out.file?.write(`${series} ${ms / 1000}\n`);
-    out.imports?.push(`${series} ${Math.round(ms)}`);
+    if (out.imports && (!out.importFilter || out.importFilter({ ...labels, __name__: name })))
+      out.imports.push(`${series} ${Math.round(ms)}`);
     lines++;
   };
   try {
@@ -109,6 +113,7 @@ export async function backfill(o: BackfillOptions): Promise<{ steps: number; sam
     const sinks: Sinks = {
       file: o.tsdbDir ? createWriteStream(file) : undefined,
       imports: importUrls.length ? pending : undefined,
+      importFilter: o.importFilter,
     };
     const dayEnd = Math.min(t + DAY_MS, o.toMs() - o.stepMs);
     for (; t < dayEnd; t += o.stepMs) {

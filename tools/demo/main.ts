@@ -23,7 +23,7 @@ import { AGENT_PORT, env, loadConfigOrExit, type VarSpec } from '@llmmon/metrics
 import { TOPOLOGY, simulatedEnv, type ExporterTopology } from '@llmmon/topology';
 import { backfill } from './backfill';
 import { startFleet } from './fleet';
-import { renderPrometheusConfig } from './prometheus-config';
+import { renderPrometheusConfig, shippedFilter } from './prometheus-config';
 import {
   checkGrafanaPassword,
   findObservability,
@@ -345,6 +345,7 @@ async function main() {
       stepMs: backfillStepMs,
       tsdbDir: join(dataDir, 'prometheus', 'tsdb'),
       importUrls: settings.BACKFILL_IMPORT_URL ? [settings.BACKFILL_IMPORT_URL] : [],
+      importFilter: shippedFilter(),
       workDir: join(dataDir, 'backfill'),
       onProgress: (atMs, done, total) => {
         const percent = Math.floor((100 * done) / total);

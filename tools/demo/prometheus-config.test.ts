@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { renderPrometheusConfig } from './prometheus-config';
+import { renderPrometheusConfig, shippedFilter } from './prometheus-config';
 
 const TEMPLATE = readFileSync(join(__dirname, '../../infra/prometheus/prometheus.yml'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'llmmon-promcfg-'));
@@ -52,4 +52,13 @@ it('labels every series with the host, at scrape time and for remote write', () 
     }),
   ]);
   expect(parse(render()).remote_write).toBeUndefined();
+});
+
+it("applies remote-write.yml's drops to history as Prometheus applies them to what it ships", () => {
+  const shipped = shippedFilter();
+  expect(shipped({ __name__: 'vllm:num_requests_running', model: 'm' })).toBe(false);
+  expect(shipped({ __name__: 'node_cpu_seconds_total', cpu: '3', mode: 'user' })).toBe(false);
+  expect(shipped({ __name__: 'node_cpu_seconds_total', cpu: '3', mode: 'idle' })).toBe(true);
+  expect(shipped({ __name__: 'llmmon_vllm_num_requests_running', model: 'm' })).toBe(true);
+  expect(shipped({ __name__: 'up' })).toBe(true);
 });

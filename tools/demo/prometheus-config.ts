@@ -58,3 +58,23 @@ export function renderPrometheusConfig(template: string, o: PrometheusConfigOpti
   }
   return stringify(c);
 }
+
+interface RelabelRule {
+  readonly source_labels: readonly string[];
+  readonly regex: string;
+  readonly action: 'drop';
+}
+
+/**
+ * Whether a series is shipped: remote-write.yml's drop rules, applied as Prometheus applies
+ * them (source labels joined with `;`, the regex anchored), for history imported at the centre.
+ */
+export function shippedFilter(): (labels: Readonly<Record<string, string>>) => boolean {
+  const entry = parse(readFileSync(REMOTE_WRITE_FILE, 'utf8')) as { write_relabel_configs?: RelabelRule[] };
+  const rules = (entry.write_relabel_configs ?? []).map((r) => {
+    if (r.action !== 'drop')
+      throw new Error(`remote-write.yml: only drop rules are applied to history, not ${r.action}`);
+    return { labels: r.source_labels, regex: new RegExp(`^(?:${r.regex})$`) };
+  });
+  return (labels) => !rules.some((r) => r.regex.test(r.labels.map((l) => labels[l] ?? '').join(';')));
+}

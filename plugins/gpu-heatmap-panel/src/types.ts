@@ -9,8 +9,8 @@ export interface GpuHeatmapOptions {
   /** A grid of the latest values, or GPUs × time. */
   mode: GpuDisplayMode;
   /**
-   * Where a click on a GPU goes; `${gpu}` and `${container}` (its first container) are
-   * replaced, e.g. `/d/llmmon-docker-containers?var-container=${container}`. Empty: no link.
+   * Where a click on a GPU goes; `${gpu}`, `${host}` and `${container}` (its first container)
+   * are replaced, e.g. `/d/llmmon-docker-containers?var-container=${container}`. Empty: no link.
    */
   link: string;
 }
@@ -25,6 +25,10 @@ export interface GpuContainer {
 export interface GpuState {
   /** The `gpu` label: its index. */
   index: string;
+  /** The `host` label: the machine, at a fleet's centre (GPU 0 of two hosts are two GPUs). */
+  host?: string;
+  /** Unique in the panel: host and index. */
+  key: string;
   name?: string;
   utilization?: number;
   memoryRatio?: number;

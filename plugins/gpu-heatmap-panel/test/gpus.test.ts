@@ -1,10 +1,35 @@
-import { gpuLink, gpusFromFrames, gridShape, lastValue } from '../src/utils/gpus';
+import { gpuLink, gpusFromFrames, gridShape, groupByHost, lastValue } from '../src/utils/gpus';
 import { series } from '@llmmon/panel-testing';
 
 const util = (gpu: string, v: Array<number | null>) =>
   series('A', { __name__: 'llmmon_gpu_utilization_ratio', gpu }, v);
 
 describe('gpusFromFrames', () => {
+  it("keeps each host's GPUs apart (every host has a GPU 0), sorted by host, then index", () => {
+    const at = (host: string, gpu: string, v: number) =>
+      series('A', { __name__: 'llmmon_gpu_utilization_ratio', gpu, host }, [v]);
+    const gpus = gpusFromFrames(
+      [at('gpu-node-10', '0', 0.1), at('gpu-node-2', '1', 0.2), at('gpu-node-2', '0', 0.3)],
+      'utilization',
+    );
+    expect(gpus.map((g) => [g.key, g.utilization])).toEqual([
+      ['gpu-node-2/0', 0.3],
+      ['gpu-node-2/1', 0.2],
+      ['gpu-node-10/0', 0.1],
+    ]);
+    expect(groupByHost(gpus).map((grp) => [grp.host, grp.gpus.length])).toEqual([
+      ['gpu-node-2', 2],
+      ['gpu-node-10', 1],
+    ]);
+    expect(gpuLink('/d/llmmon-gpu?var-host=${host}&var-gpu=${gpu}', gpus[2]!)).toBe(
+      '/d/llmmon-gpu?var-host=gpu-node-10&var-gpu=0',
+    );
+    // No host label: one group, keyed by index alone.
+    expect(groupByHost(gpusFromFrames([util('0', [1])], 'utilization'))).toEqual([
+      { gpus: [expect.objectContaining({ key: '0' })] },
+    ]);
+  });
+
   it("reads each GPU's newest value, sorted by index as numbers", () => {
     const gpus = gpusFromFrames([util('10', [0.5]), util('2', [0.1, 0.2]), util('0', [0.9])], 'utilization');
     expect(gpus.map((g) => [g.index, g.utilization])).toEqual([

@@ -13,17 +13,18 @@ import { panelData, panelProps, series } from '@llmmon/panel-testing';
 const theme = createTheme({ colors: { mode: 'dark' } });
 const GiB = 2 ** 30;
 
-function gpuFrames(n: number, { temperature = (i: number) => 60 + i } = {}) {
+function gpuFrames(n: number, { temperature = (i: number) => 60 + i, host = (_i: number) => ({}) } = {}) {
   return Array.from({ length: n }, (_, i) => [
-    series('A', { __name__: 'llmmon_gpu_utilization_ratio', gpu: String(i) }, [0.1, i / n]),
-    series('C', { __name__: 'llmmon_gpu_temperature_celsius', gpu: String(i) }, [temperature(i)]),
-    series('E', { __name__: 'llmmon_gpu_memory_used_bytes', gpu: String(i) }, [96 * GiB]),
-    series('F', { __name__: 'llmmon_gpu_memory_total_bytes', gpu: String(i) }, [144 * GiB]),
+    series('A', { __name__: 'llmmon_gpu_utilization_ratio', gpu: String(i), ...host(i) }, [0.1, i / n]),
+    series('C', { __name__: 'llmmon_gpu_temperature_celsius', gpu: String(i), ...host(i) }, [temperature(i)]),
+    series('E', { __name__: 'llmmon_gpu_memory_used_bytes', gpu: String(i), ...host(i) }, [96 * GiB]),
+    series('F', { __name__: 'llmmon_gpu_memory_total_bytes', gpu: String(i), ...host(i) }, [144 * GiB]),
     series(
       'G',
       {
         __name__: 'llmmon_gpu_container_memory_used_bytes',
         gpu: String(i),
+        ...host(i),
         container: `vllm-${Math.floor(i / 2)}`,
       },
       [90 * GiB],
@@ -238,3 +239,54 @@ function normalize(color: string): string {
   probe.style.background = color;
   return probe.style.background;
 }
+
+describe('a fleet: GPUs of many hosts', () => {
+  // 32 hosts of 8 GPUs (the centre's heatmap), GPU i of host h at utilization (8h + i) / 256.
+  const fleet = () =>
+    Array.from({ length: 32 }, (_, h) =>
+      Array.from({ length: 8 }, (_, i) =>
+        series(
+          'A',
+          {
+            __name__: 'llmmon_gpu_utilization_ratio',
+            gpu: String(i),
+            host: `gpu-node-${String(h + 1).padStart(2, '0')}`,
+          },
+          [(8 * h + i) / 256],
+        ),
+      ),
+    ).flat();
+
+  it('groups 256 GPUs by host: a row of 8 compact cells per host, every GPU its own', () => {
+    renderPanel(fleet());
+    expect(screen.getByTestId('gpu-fleet')).toBeTruthy();
+    const hosts = screen.getAllByTestId(/^gpu-host-/);
+    expect(hosts).toHaveLength(32);
+    expect(hosts[0]!.getAttribute('aria-label')).toBe('gpu-node-01: 8 GPUs');
+    expect(hosts.map((h) => h.querySelectorAll('[data-testid^="gpu-cell-"]').length)).toEqual(
+      Array(32).fill(8),
+    );
+    expect(cells()).toHaveLength(256);
+    const cell = screen.getByTestId('gpu-cell-gpu-node-07-3');
+    expect(Number(cell.getAttribute('data-value'))).toBeCloseTo((8 * 6 + 3) / 256);
+    expect(cell.getAttribute('aria-label')).toMatch(/^GPU 3 on gpu-node-07: utilization \d+%/);
+  });
+
+  it('draws 256 rows in history mode, each host named', () => {
+    renderPanel(fleet(), { mode: 'history' });
+    expect(screen.getAllByTestId(/^gpu-row-/)).toHaveLength(256);
+    expect(screen.getByTestId('gpu-row-gpu-node-32-7').getAttribute('aria-label')).toBe(
+      'GPU 7 on gpu-node-32',
+    );
+    const labels = [...screen.getByTestId('gpu-history').querySelectorAll('text')].map((t) => t.textContent);
+    expect(labels).toContain('gpu-node-01');
+    expect(labels).toContain('gpu-node-32');
+  });
+
+  it('keeps the single-host grid where the data names one host', () => {
+    renderPanel(gpuFrames(8, { host: () => ({ host: 'gpu-node-01' }) }));
+    expect(screen.queryByTestId('gpu-fleet')).toBeNull();
+    expect(cells()).toHaveLength(8);
+    expect(screen.getByTestId('gpu-cell-3').getAttribute('aria-label')).toMatch(/^GPU 3 on gpu-node-01: /);
+  });
+});

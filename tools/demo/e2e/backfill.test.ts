@@ -88,5 +88,9 @@ describe('npm run backfill', () => {
       end,
     );
     expect(gpus[0]?.value[1]).toBe('8');
+    // What remote write would not ship (remote-write.yml) stays on the host here too.
+    const raw = 'count(last_over_time({__name__=~"vllm:.+"}[1h]))';
+    expect(Number((await queryPrometheus(demo.prometheus, raw, end))[0]?.value[1])).toBeGreaterThan(0);
+    expect(await queryPrometheus(centre.url, raw, end)).toEqual([]);
   });
 });

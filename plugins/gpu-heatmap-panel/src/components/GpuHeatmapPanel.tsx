@@ -2,7 +2,8 @@
  * Every GPU at a glance: a grid of cells coloured by the chosen metric's thresholds (index,
  * value with unit, memory bar, the containers on it), or GPUs × time on a continuous colour
  * scale. Thresholds, min and max come from the panel's field config; tooltips on hover and
- * focus; a cell links to the container's dashboard.
+ * focus; a cell links to the container's dashboard. GPUs of several hosts (a fleet's centre)
+ * are grouped by host: a row of compact cells each, up to hundreds of GPUs.
  */
 import { useMemo, useState } from 'react';
 import { css, cx } from '@emotion/css';
@@ -20,7 +21,7 @@ import {
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { UnusableData } from '@llmmon/panel-common';
 import type { GpuHeatmapOptions, GpuMetric, GpuState } from '../types';
-import { gpuLink, gpusFromFrames, gridShape, isFailing, metricValue } from '../utils/gpus';
+import { gpuLink, gpusFromFrames, gridShape, groupByHost, isFailing, metricValue } from '../utils/gpus';
 import { scaleColor, scaleStops } from '../utils/palette';
 
 /** Each metric's unit and thresholds when the field config leaves them at Grafana's defaults. */
@@ -111,6 +112,80 @@ export function GpuHeatmapPanel({
       />
     );
 
+  const groups = groupByHost(gpus);
+  const fleet = groups.length > 1;
+  /** One GPU's cell; compact (index and value) in the fleet layout. */
+  const cell = (g: GpuState, cellHeight: number) => {
+    // A failing GPU is out of service: red, its state in place of a reading, never "idle".
+    const failing = isFailing(g);
+    const value = failing ? undefined : metricValue(g, options.metric);
+    const background = failing ? theme.visualization.getColorByName('red') : colorOf(value);
+    const link = gpuLink(options.link, g);
+    const label = describe(g, display.label, display.unit, value);
+    const content = (
+      <>
+        <div className={styles.head}>
+          <span className={styles.index}>GPU {g.index}</span>
+          <span className={fleet ? styles.index : styles.value}>
+            {failing ? 'FAILED' : showValue(g, display.unit, value)}
+          </span>
+        </div>
+        {!fleet && <MemoryBar g={g} />}
+        {!fleet && (
+          <div className={styles.containers}>
+            {failing ? stateText(g.health!) : g.containers.map((c) => c.name).join(', ') || 'idle'}
+          </div>
+        )}
+        {hovered === g.key && <Tooltip g={g} />}
+      </>
+    );
+    const common = {
+      'aria-label': label,
+      'data-testid': `gpu-cell-${fleet ? `${g.host ?? ''}-${g.index}` : g.index}`,
+      'data-value': value ?? '',
+      'data-health': g.health ?? '',
+      className: cx(styles.cell, link && styles.link),
+      style: { background, height: cellHeight, color: theme.colors.getContrastText(background) },
+      onMouseEnter: () => setHovered(g.key),
+      onMouseLeave: () => setHovered(undefined),
+      onFocus: () => setHovered(g.key),
+      onBlur: () => setHovered(undefined),
+    };
+    return link ? (
+      <a key={g.key} {...common} href={link}>
+        {content}
+      </a>
+    ) : (
+      <div key={g.key} {...common} tabIndex={0} role="group">
+        {content}
+      </div>
+    );
+  };
+
+  if (fleet) {
+    // One row per host, its GPUs side by side: 32 hosts of 8 GPUs scroll, each row readable.
+    const most = Math.max(...groups.map((grp) => grp.gpus.length));
+    return (
+      <div className={styles.fleet} style={{ height }} data-testid="gpu-fleet">
+        {groups.map((grp) => (
+          <div
+            key={grp.host ?? ''}
+            className={styles.hostRow}
+            style={{ gridTemplateColumns: `minmax(96px, 160px) repeat(${most}, minmax(48px, 1fr))` }}
+            role="group"
+            aria-label={`${grp.host ?? 'no host'}: ${grp.gpus.length} GPUs`}
+            data-testid={`gpu-host-${grp.host ?? ''}`}
+          >
+            <span className={styles.hostName} title={grp.host}>
+              {grp.host ?? 'no host'}
+            </span>
+            {grp.gpus.map((g) => cell(g, 34))}
+          </div>
+        ))}
+      </div>
+    );
+  }
+
   const { columns, rows } = gridShape(gpus.length, width, height);
   // 8 GPUs fit any panel; 64 keep a readable minimum size and scroll.
   const cellHeight = Math.max(64, Math.floor(height / rows) - 6);
@@ -120,48 +195,7 @@ export function GpuHeatmapPanel({
       style={{ gridTemplateColumns: `repeat(${columns}, minmax(96px, 1fr))`, height }}
       data-testid="gpu-grid"
     >
-      {gpus.map((g) => {
-        // A failing GPU is out of service: red, its state in place of a reading, never "idle".
-        const failing = isFailing(g);
-        const value = failing ? undefined : metricValue(g, options.metric);
-        const background = failing ? theme.visualization.getColorByName('red') : colorOf(value);
-        const link = gpuLink(options.link, g);
-        const label = describe(g, display.label, display.unit, value);
-        const content = (
-          <>
-            <div className={styles.head}>
-              <span className={styles.index}>GPU {g.index}</span>
-              <span className={styles.value}>{failing ? 'FAILED' : showValue(g, display.unit, value)}</span>
-            </div>
-            <MemoryBar g={g} />
-            <div className={styles.containers}>
-              {failing ? stateText(g.health!) : g.containers.map((c) => c.name).join(', ') || 'idle'}
-            </div>
-            {hovered === g.index && <Tooltip g={g} />}
-          </>
-        );
-        const common = {
-          'aria-label': label,
-          'data-testid': `gpu-cell-${g.index}`,
-          'data-value': value ?? '',
-          'data-health': g.health ?? '',
-          className: cx(styles.cell, link && styles.link),
-          style: { background, height: cellHeight, color: theme.colors.getContrastText(background) },
-          onMouseEnter: () => setHovered(g.index),
-          onMouseLeave: () => setHovered(undefined),
-          onFocus: () => setHovered(g.index),
-          onBlur: () => setHovered(undefined),
-        };
-        return link ? (
-          <a key={g.index} {...common} href={link}>
-            {content}
-          </a>
-        ) : (
-          <div key={g.index} {...common} tabIndex={0} role="group">
-            {content}
-          </div>
-        );
-      })}
+      {gpus.map((g) => cell(g, cellHeight))}
     </div>
   );
 }
@@ -172,8 +206,11 @@ const stateText = (state: string) => state.replaceAll('_', ' ');
 const showValue = (g: GpuState, unit: string, value: number | undefined) =>
   value === undefined && g.mig ? 'MIG' : show(unit, value);
 
+/** "GPU 3", or "GPU 3 on gpu-node-02" where the data names hosts. */
+const gpuName = (g: GpuState) => `GPU ${g.index}${g.host ? ` on ${g.host}` : ''}`;
+
 function describe(g: GpuState, label: string, unit: string, value: number | undefined): string {
-  if (isFailing(g)) return `GPU ${g.index}: failed, ${stateText(g.health!)}`;
+  if (isFailing(g)) return `${gpuName(g)}: failed, ${stateText(g.health!)}`;
   const memory =
     g.memoryUsed !== undefined && g.memoryTotal !== undefined
       ? `, memory ${formattedValueToString(bytes(g.memoryUsed, 0))} of ${formattedValueToString(bytes(g.memoryTotal, 0))}`
@@ -183,7 +220,7 @@ function describe(g: GpuState, label: string, unit: string, value: number | unde
     : ', no containers';
   const health = g.health && g.health !== 'ok' ? `, ${stateText(g.health)}` : '';
   const mig = g.mig ? ', MIG mode' : '';
-  return `GPU ${g.index}: ${label} ${showValue(g, unit, value)}${memory}${containers}${health}${mig}`;
+  return `${gpuName(g)}: ${label} ${showValue(g, unit, value)}${memory}${containers}${health}${mig}`;
 }
 
 function MemoryBar({ g }: { g: GpuState }) {
@@ -221,7 +258,7 @@ function Tooltip({ g }: { g: GpuState }) {
   return (
     <div className={styles.tooltip} role="tooltip" data-testid="gpu-tooltip">
       <strong>
-        GPU {g.index}
+        {gpuName(g)}
         {g.name ? ` · ${g.name}` : ''}
       </strong>
       {rows.map(([k, v]) => (
@@ -253,9 +290,12 @@ function History(props: {
   timeZone: string;
 }) {
   const { gpus, width, height, unit, range, failedColor, timeZone } = props;
-  const labelWidth = 72;
   const axisHeight = 34;
-  const rowHeight = Math.max(8, Math.floor((height - axisHeight) / gpus.length));
+  const hosts = new Set(gpus.map((g) => g.host)).size > 1;
+  const labelWidth = hosts ? 150 : 72;
+  // Hundreds of GPUs: thin rows, each host's name at its first.
+  const rowHeight = Math.max(hosts ? 3 : 8, Math.floor((height - axisHeight) / gpus.length));
+  const labelled = (g: GpuState, r: number) => !hosts || rowHeight >= 11 || gpus[r - 1]?.host !== g.host;
   const times = [
     ...new Set(gpus.flatMap((g) => [...g.history.map(([t]) => t), ...g.failedAt.map(([t]) => t)])),
   ].sort((a, b) => a - b);
@@ -297,20 +337,22 @@ function History(props: {
         const readings = new Set(g.history.map(([t]) => t));
         return (
           <g
-            key={g.index}
-            aria-label={`GPU ${g.index}${failing ? ' (failed)' : ''}`}
-            data-testid={`gpu-row-${g.index}`}
+            key={g.key}
+            aria-label={`${gpuName(g)}${failing ? ' (failed)' : ''}`}
+            data-testid={`gpu-row-${hosts ? `${g.host ?? ''}-${g.index}` : g.index}`}
           >
-            <text
-              x={0}
-              y={r * rowHeight + rowHeight / 2 + 4}
-              fontSize={11}
-              fill={failing ? failedColor : 'currentColor'}
-              fontWeight={failing ? 'bold' : undefined}
-            >
-              GPU {g.index}
-              {failing ? ' ✕' : ''}
-            </text>
+            {labelled(g, r) && (
+              <text
+                x={0}
+                y={r * rowHeight + Math.max(rowHeight, 11) / 2 + 4}
+                fontSize={11}
+                fill={failing ? failedColor : 'currentColor'}
+                fontWeight={failing ? 'bold' : undefined}
+              >
+                {hosts && rowHeight < 11 ? g.host : hosts ? `${g.host ?? ''} · ${g.index}` : `GPU ${g.index}`}
+                {failing ? ' ✕' : ''}
+              </text>
+            )}
             {g.history.map(([t, v]) => (
               <rect
                 key={t}
@@ -321,7 +363,7 @@ function History(props: {
                 fill={scaleColor(v, range[0], range[1])}
                 data-value={v}
               >
-                <title>{`GPU ${g.index} ${dateTimeFormat(t, { format: 'YYYY-MM-DD HH:mm', timeZone })}: ${show(unit, v)}`}</title>
+                <title>{`${gpuName(g)} ${dateTimeFormat(t, { format: 'YYYY-MM-DD HH:mm', timeZone })}: ${show(unit, v)}`}</title>
               </rect>
             ))}
             {g.failedAt
@@ -336,11 +378,11 @@ function History(props: {
                   fill={failedColor}
                   data-failed={state}
                 >
-                  <title>{`GPU ${g.index} ${dateTimeFormat(t, { format: 'YYYY-MM-DD HH:mm', timeZone })}: failed, ${stateText(state)}`}</title>
+                  <title>{`${gpuName(g)} ${dateTimeFormat(t, { format: 'YYYY-MM-DD HH:mm', timeZone })}: failed, ${stateText(state)}`}</title>
                 </rect>
               ))}
             {g.failedAt.length === 0 && isFailing(g) && (
-              <title>{`GPU ${g.index}: failed, ${stateText(g.health!)}`}</title>
+              <title>{`${gpuName(g)}: failed, ${stateText(g.health!)}`}</title>
             )}
           </g>
         );
@@ -376,6 +418,15 @@ function History(props: {
 
 const getStyles = (theme: GrafanaTheme2) => ({
   grid: css({ display: 'grid', gap: 6, overflowY: 'auto', alignContent: 'start' }),
+  fleet: css({ display: 'flex', flexDirection: 'column', gap: 4, overflowY: 'auto' }),
+  hostRow: css({ display: 'grid', gap: 4, alignItems: 'center' }),
+  hostName: css({
+    fontSize: theme.typography.bodySmall.fontSize,
+    fontWeight: theme.typography.fontWeightMedium,
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+  }),
   cell: css({
     position: 'relative',
     borderRadius: theme.shape.radius.default,

@@ -74,14 +74,20 @@ export function lastValue(field: Field): number | undefined {
   return undefined;
 }
 
-/** GPUs sorted by index (numerically: 2 before 10), each with what the frames say about it. */
+const byNumber = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
+/**
+ * GPUs sorted by host, then index (numerically: 2 before 10), each with what the frames say
+ * about it. A GPU is its host and index: at a fleet's centre every host has a GPU 0.
+ */
 export function gpusFromFrames(series: readonly DataFrame[], metric: GpuMetric): GpuState[] {
   const gpus = new Map<string, GpuState>();
-  const gpu = (index: string): GpuState => {
-    let g = gpus.get(index);
+  const gpu = (index: string, host: string | undefined): GpuState => {
+    const key = host === undefined ? index : `${host}/${index}`;
+    let g = gpus.get(key);
     if (!g) {
-      g = { index, containers: [], history: [], failedAt: [] };
-      gpus.set(index, g);
+      g = { index, key, ...(host === undefined ? {} : { host }), containers: [], history: [], failedAt: [] };
+      gpus.set(key, g);
     }
     return g;
   };
@@ -93,7 +99,7 @@ export function gpusFromFrames(series: readonly DataFrame[], metric: GpuMetric):
       const index = field.labels?.['gpu'];
       const role = roleOf(frame, field);
       if (index === undefined || role === undefined) continue;
-      const g = gpu(index);
+      const g = gpu(index, field.labels?.['host'] || undefined);
       const value = lastValue(field);
       if (role === 'info') {
         g.name = field.labels?.['name'] ?? g.name;
@@ -134,8 +140,19 @@ export function gpusFromFrames(series: readonly DataFrame[], metric: GpuMetric):
     g.containers.sort((a: GpuContainer, b: GpuContainer) => b.bytes - a.bytes);
   }
   return [...gpus.values()].sort(
-    (a, b) => Number(a.index) - Number(b.index) || a.index.localeCompare(b.index),
+    (a, b) => byNumber(a.host ?? '', b.host ?? '') || byNumber(a.index, b.index),
   );
+}
+
+/** The GPUs by host, in order; one group (host undefined) where the data names no host. */
+export function groupByHost(gpus: readonly GpuState[]): Array<{ host?: string; gpus: GpuState[] }> {
+  const groups: Array<{ host?: string; gpus: GpuState[] }> = [];
+  for (const g of gpus) {
+    const last = groups.at(-1);
+    if (last && last.host === g.host) last.gpus.push(g);
+    else groups.push({ ...(g.host === undefined ? {} : { host: g.host }), gpus: [g] });
+  }
+  return groups;
 }
 
 /** The value a GPU is coloured by. */
@@ -158,12 +175,13 @@ export function gridShape(count: number, width: number, height: number): { colum
   return { columns: best.columns, rows: best.rows };
 }
 
-/** The link for a GPU: `${gpu}` and `${container}` replaced (URL-encoded). */
+/** The link for a GPU: `${gpu}`, `${host}` and `${container}` replaced (URL-encoded). */
 export function gpuLink(template: string, g: GpuState): string | undefined {
   if (!template) return undefined;
   const container = g.containers[0]?.name ?? '';
   if (template.includes('${container}') && !container) return undefined;
   return template
     .replaceAll('${gpu}', encodeURIComponent(g.index))
+    .replaceAll('${host}', encodeURIComponent(g.host ?? ''))
     .replaceAll('${container}', encodeURIComponent(container));
 }

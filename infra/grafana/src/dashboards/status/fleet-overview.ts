@@ -1,6 +1,7 @@
 import {
   type DashboardSpec,
   drillDownFromRow,
+  gpuHeatmap,
   promql,
   statPanel,
   tablePanel,
@@ -20,7 +21,7 @@ export const fleetOverview: DashboardSpec = {
   uid: UIDS.fleetOverview,
   title: 'Fleet overview',
   description:
-    'One row per host: GPUs, GPU busy and memory, the hottest GPU, free GPU memory, models served, tokens and requests per second, error ratio, alerts firing, age of its newest sample; and which host has room for another model.',
+    'One row per host: GPUs, GPU busy and memory, the hottest GPU, free GPU memory, models served, tokens and requests per second, error ratio, alerts firing, age of its newest sample; every GPU of the fleet by host; and which host has room for another model.',
   folder: 'status',
   file: 'fleet-overview.json',
   from: 'now-1h',
@@ -115,6 +116,15 @@ export const fleetOverview: DashboardSpec = {
       },
       sortBy: 'host',
       dataLinks: [drillDownFromRow(UIDS.serverHealth, "This host's server health", 'host', 'host')],
+    }),
+    gpuHeatmap({
+      title: 'Every GPU, by host',
+      description:
+        "Every GPU of the fleet now, a row per host, coloured by utilization; hover for every reading, click for that host's GPU dashboard.",
+      gpuFilter: 'gpu=~".+"',
+      metric: 'utilization',
+      link: `/d/${UIDS.gpuUsage}?var-host=\${host}`,
+      h: 10,
     }),
     tablePanel({
       title: 'Room for another model',
