@@ -11,8 +11,10 @@
  * DEMO_DATA_DIR (.demo), DEMO_HOST_SOURCE (simulated | real), DEMO_ADMIN_TOKEN (the
  * simulator's control token; a random one by default), PROMETHEUS_SCRAPE_INTERVAL (30s),
  * PROMETHEUS_RULES_DIR (infra/prometheus/rules), DEMO_HOST_NAME (the `host` label; this
- * machine's hostname), REMOTE_WRITE_URL (ship every series to a central store).
- * `-- --hosts N`: a fleet instead (tools/demo/fleet.ts), VictoriaMetrics on VICTORIA_METRICS_PORT (23005).
+ * machine's hostname), REMOTE_WRITE_URL (ship every series to a central store),
+ * BACKFILL_IMPORT_URL (backfilled history to a central VictoriaMetrics too).
+ * `-- --hosts N`: a fleet instead (tools/demo/fleet.ts), VictoriaMetrics on VICTORIA_METRICS_PORT
+ * (23005); with `npm run backfill` each host's history reaches the centre as well.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
