@@ -12,7 +12,9 @@
  * simulator's control token; a random one by default), PROMETHEUS_SCRAPE_INTERVAL (30s),
  * PROMETHEUS_RULES_DIR (infra/prometheus/rules), DEMO_HOST_NAME (the `host` label; this
  * machine's hostname), REMOTE_WRITE_URL (ship every series to a central store),
- * BACKFILL_IMPORT_URL (backfilled history to a central VictoriaMetrics too).
+ * with REMOTE_WRITE_BEARER_TOKEN_FILE or REMOTE_WRITE_USERNAME/_PASSWORD_FILE and
+ * REMOTE_WRITE_CA_FILE for a centre behind auth; DEMO_SITE and DEMO_CLUSTER (optional labels
+ * beside host); BACKFILL_IMPORT_URL (backfilled history to a central VictoriaMetrics too).
  * `-- --hosts N`: a fleet instead (tools/demo/fleet.ts), VictoriaMetrics on VICTORIA_METRICS_PORT
  * (23005); with `npm run backfill` each host's history reaches the centre as well.
  */
@@ -21,11 +23,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AGENT_PORT, env, loadConfigOrExit, type VarSpec } from '@llmmon/metrics-core';
+import { AGENT_PORT, ConfigError, env, loadConfigOrExit, type VarSpec } from '@llmmon/metrics-core';
 import { TOPOLOGY, simulatedEnv, type ExporterTopology } from '@llmmon/topology';
 import { backfill } from './backfill';
 import { startFleet } from './fleet';
-import { renderPrometheusConfig, shippedFilter } from './prometheus-config';
+import { identityLabels, renderPrometheusConfig, shippedFilter } from './prometheus-config';
 import {
   checkGrafanaPassword,
   findObservability,
@@ -101,6 +103,8 @@ const demoConfigSchema = {
       return raw;
     },
   ),
+  DEMO_SITE: env.string('An optional site label of every series, beside host (e.g. a data centre).'),
+  DEMO_CLUSTER: env.string('An optional cluster label of every series, beside host.'),
   VICTORIA_METRICS_PORT: port('VictoriaMetrics, the centre of a fleet (--hosts N)', 23005),
   BACKFILL_IMPORT_URL: env.url(
     "Also send the backfilled history to this VictoriaMetrics import URL (http://centre:8428/api/v1/import/prometheus): a fleet's centre.",
@@ -108,6 +112,12 @@ const demoConfigSchema = {
   REMOTE_WRITE_URL: env.url(
     "A central store's Prometheus remote-write URL (VictoriaMetrics: http://centre:8428/api/v1/write); unset: nothing is shipped.",
   ),
+  REMOTE_WRITE_BEARER_TOKEN_FILE: env.string('A file holding the bearer token the central store asks for.'),
+  REMOTE_WRITE_USERNAME: env.string(
+    'Basic auth user for the central store (with REMOTE_WRITE_PASSWORD_FILE).',
+  ),
+  REMOTE_WRITE_PASSWORD_FILE: env.string("A file holding that user's password."),
+  REMOTE_WRITE_CA_FILE: env.string("The CA certificate that signed the central store's TLS certificate."),
 };
 
 async function assertPortFree(port: number, what: string): Promise<void> {
@@ -148,6 +158,21 @@ async function stopAll(code: number): Promise<void> {
   process.exit(code);
 }
 
+/** One way to authenticate to the centre, and a password only with its user. */
+function checkRemoteWriteAuth(c: {
+  REMOTE_WRITE_BEARER_TOKEN_FILE?: string;
+  REMOTE_WRITE_USERNAME?: string;
+  REMOTE_WRITE_PASSWORD_FILE?: string;
+}): void {
+  if (c.REMOTE_WRITE_BEARER_TOKEN_FILE && c.REMOTE_WRITE_USERNAME)
+    throw new ConfigError('REMOTE_WRITE_USERNAME', 'set a bearer token file or basic auth, not both');
+  if (!c.REMOTE_WRITE_USERNAME !== !c.REMOTE_WRITE_PASSWORD_FILE)
+    throw new ConfigError(
+      c.REMOTE_WRITE_USERNAME ? 'REMOTE_WRITE_PASSWORD_FILE' : 'REMOTE_WRITE_USERNAME',
+      'basic auth needs both REMOTE_WRITE_USERNAME and REMOTE_WRITE_PASSWORD_FILE',
+    );
+}
+
 /** `npm run backfill -- --days 7 [--step 60]`: history first, then the live demo (or fleet). */
 function historyOf(settings: DemoSettings): { days: number; stepMs: number } {
   const arg = (name: string) => {
@@ -169,12 +194,14 @@ async function main() {
   const settings = loadConfigOrExit(demoConfigSchema, process.env, (c) => {
     observability = findObservability(realFlag || c.DEMO_HOST_SOURCE === 'real');
     checkGrafanaPassword(c.GRAFANA_ADMIN_PASSWORD, observability.grafana !== undefined);
+    checkRemoteWriteAuth(c);
   });
   // `npm run demo -- --hosts N`: N simulated hosts shipping to VictoriaMetrics.
   const hostsArg = process.argv.indexOf('--hosts');
   if (hostsArg > 0) return runFleet(Number(process.argv[hostsArg + 1]), settings, historyOf(settings));
   const simulatorPort = settings.SIMULATOR_PORT;
   const host = settings.DEMO_HOST_NAME;
+  const identity = identityLabels({ host, site: settings.DEMO_SITE, cluster: settings.DEMO_CLUSTER });
   // `npm run demo -- --agent`: the six exporters in one process, each at /metrics/<name>.
   const agentMode = process.argv.includes('--agent');
   const portOf = (t: ExporterTopology) => (settings as unknown as Record<string, number>)[t.portVariable]!;
@@ -319,10 +346,10 @@ async function main() {
           ? [
               {
                 targets: [`127.0.0.1:${settings.AGENT_PORT}`],
-                labels: { __metrics_path__: `/metrics/${t.definition.name}`, host },
+                labels: { __metrics_path__: `/metrics/${t.definition.name}`, ...identity },
               },
             ]
-          : [{ targets: [`127.0.0.1:${portOf(t)}`], labels: { host } }],
+          : [{ targets: [`127.0.0.1:${portOf(t)}`], labels: identity }],
       ]),
     );
 
@@ -338,7 +365,7 @@ async function main() {
             job,
             instance,
             url: `http://${instance}${g.labels?.['__metrics_path__'] ?? '/metrics'}`,
-            labels: { host },
+            labels: identity,
           })),
         ),
       ),
@@ -410,7 +437,15 @@ async function main() {
     alertmanager: `127.0.0.1:${alertmanagerPort}`,
     interval: settings.PROMETHEUS_SCRAPE_INTERVAL,
     host,
+    site: settings.DEMO_SITE,
+    cluster: settings.DEMO_CLUSTER,
     remoteWriteUrl: settings.REMOTE_WRITE_URL,
+    remoteWriteAuth: {
+      bearerTokenFile: settings.REMOTE_WRITE_BEARER_TOKEN_FILE,
+      username: settings.REMOTE_WRITE_USERNAME,
+      passwordFile: settings.REMOTE_WRITE_PASSWORD_FILE,
+      caFile: settings.REMOTE_WRITE_CA_FILE,
+    },
   });
   if (settings.REMOTE_WRITE_URL)
     say(`shipping every series to ${settings.REMOTE_WRITE_URL} (host="${host}")`);

@@ -7,8 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { renderPrometheusConfig, shippedFilter } from './prometheus-config';
+import { runScript } from './run-demo';
 
 const TEMPLATE = readFileSync(join(__dirname, '../../infra/prometheus/prometheus.yml'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'llmmon-promcfg-'));
@@ -61,4 +62,72 @@ it("applies remote-write.yml's drops to history as Prometheus applies them to wh
   expect(shipped({ __name__: 'node_cpu_seconds_total', cpu: '3', mode: 'idle' })).toBe(true);
   expect(shipped({ __name__: 'llmmon_vllm_num_requests_running', model: 'm' })).toBe(true);
   expect(shipped({ __name__: 'up' })).toBe(true);
+});
+
+it('adds site and cluster beside host, and reaches a centre behind auth and a private CA', () => {
+  const files = Object.fromEntries(
+    ['token', 'password', 'ca.pem'].map((f) => {
+      writeFileSync(join(dir, f), 'x');
+      return [f, join(dir, f)];
+    }),
+  );
+  const text = renderPrometheusConfig(TEMPLATE, {
+    self: '127.0.0.1:33001',
+    alertmanager: '127.0.0.1:33003',
+    host: 'gpu-node-02',
+    site: 'fra1',
+    cluster: 'inference',
+    remoteWriteUrl: 'https://centre.example:8428/api/v1/write',
+    remoteWriteAuth: { bearerTokenFile: files['token'], caFile: files['ca.pem'] },
+  });
+  const c = parse(text);
+  const identity = { host: 'gpu-node-02', site: 'fra1', cluster: 'inference' };
+  expect(c.global.external_labels).toEqual(identity);
+  expect(
+    c.scrape_configs.find((j: { job_name: string }) => j.job_name === 'prometheus').static_configs[0].labels,
+  ).toEqual(identity);
+  expect(c.remote_write[0]).toMatchObject({
+    authorization: { type: 'Bearer', credentials_file: files['token'] },
+    tls_config: { ca_file: files['ca.pem'] },
+  });
+  const basic = parse(
+    renderPrometheusConfig(TEMPLATE, {
+      self: '127.0.0.1:33001',
+      alertmanager: '127.0.0.1:33003',
+      host: 'gpu-node-02',
+      remoteWriteUrl: 'https://centre.example:8428/api/v1/write',
+      remoteWriteAuth: { username: 'gpu-node-02', passwordFile: files['password'] },
+    }),
+  );
+  expect(basic.remote_write[0].basic_auth).toEqual({
+    username: 'gpu-node-02',
+    password_file: files['password'],
+  });
+  // No site given: no site label, and none of the file's ${…} placeholders left for compose.
+  expect(basic.global.external_labels).toEqual({ host: 'gpu-node-02' });
+  for (const rendered of [text, stringify(basic)]) {
+    const file = join(dir, 'auth.yml');
+    writeFileSync(file, rendered);
+    expect(
+      execFileSync('promtool', ['check', 'config', '--syntax-only', file], { encoding: 'utf8' }),
+    ).toContain('SUCCESS');
+  }
+});
+
+it.each([
+  [
+    { REMOTE_WRITE_BEARER_TOKEN_FILE: '/t', REMOTE_WRITE_USERNAME: 'u', REMOTE_WRITE_PASSWORD_FILE: '/p' },
+    'REMOTE_WRITE_USERNAME',
+  ],
+  [{ REMOTE_WRITE_USERNAME: 'u' }, 'REMOTE_WRITE_PASSWORD_FILE'],
+])('the runner refuses half or double remote-write auth in one line, exit 2 (%o)', async (env, variable) => {
+  const r = await runScript('tools/demo/main.ts', [], {
+    ...process.env,
+    ...env,
+    DEMO_DATA_DIR: join(dir, 'refused'),
+  });
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toContain(variable);
+  expect(r.stdout).not.toMatch(/starting/);
 });

@@ -15,8 +15,25 @@ export interface PrometheusConfigOptions {
   readonly interval?: string;
   /** The `host` label of every series (its target label, and its external label for remote write). */
   readonly host: string;
+  /** Optional `site` and `cluster` labels, beside `host`, on every series. */
+  readonly site?: string;
+  readonly cluster?: string;
   /** The central store's remote-write URL; none: nothing is shipped. */
   readonly remoteWriteUrl?: string;
+  /** How to reach a centre behind auth or a private CA (files: no secret in the config). */
+  readonly remoteWriteAuth?: RemoteWriteAuth;
+}
+
+export interface RemoteWriteAuth {
+  readonly bearerTokenFile?: string;
+  readonly username?: string;
+  readonly passwordFile?: string;
+  readonly caFile?: string;
+}
+
+/** A host's identity labels: `host`, and `site` and `cluster` where given. */
+export function identityLabels(o: { host: string; site?: string; cluster?: string }): Record<string, string> {
+  return { host: o.host, ...(o.site ? { site: o.site } : {}), ...(o.cluster ? { cluster: o.cluster } : {}) };
 }
 
 /** The entry a host ships with, its url replaced: queue sizes and what is not shipped. */
@@ -42,18 +59,29 @@ export function renderPrometheusConfig(template: string, o: PrometheusConfigOpti
       )
     : template;
   const c = parse(text) as Config;
-  c.global.external_labels = { ...c.global.external_labels, host: o.host };
+  // Exactly the identity given (the file's `${…}` values are for compose's Prometheus).
+  const identity = identityLabels(o);
+  c.global.external_labels = identity;
   c.alerting.alertmanagers[0]!.static_configs = [{ targets: [o.alertmanager] }];
   for (const job of c.scrape_configs) {
     if (!job.static_configs) continue; // file_sd jobs: their target files carry the label
     job.static_configs = job.static_configs.map((s) => ({
       targets: job.job_name === 'prometheus' ? [o.self] : s.targets,
-      labels: { ...s.labels, host: o.host },
+      labels: { ...s.labels, ...identity },
     }));
   }
   if (o.remoteWriteUrl) {
+    const a = o.remoteWriteAuth ?? {};
     c.remote_write = [
-      { ...(parse(readFileSync(REMOTE_WRITE_FILE, 'utf8')) as object), url: o.remoteWriteUrl },
+      {
+        ...(parse(readFileSync(REMOTE_WRITE_FILE, 'utf8')) as object),
+        url: o.remoteWriteUrl,
+        ...(a.bearerTokenFile
+          ? { authorization: { type: 'Bearer', credentials_file: a.bearerTokenFile } }
+          : {}),
+        ...(a.username ? { basic_auth: { username: a.username, password_file: a.passwordFile } } : {}),
+        ...(a.caFile ? { tls_config: { ca_file: a.caFile } } : {}),
+      },
     ];
   }
   return stringify(c);
