@@ -7,7 +7,6 @@
  * `down` + `up`, and `down -v` leaves nothing behind.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -18,7 +17,7 @@ import {
   type ComposeProject,
   type Engine,
 } from '@llmmon/engine';
-import { freePort, queryPrometheus, waitForQuery } from '@llmmon/native-stack';
+import { freePort, isPortFree, queryPrometheus, waitForQuery } from '@llmmon/native-stack';
 
 const PROJECT = 'llmmon-e2e-compose';
 /** Not to be had here (no registry serves them); check-env only guards Grafana's start. */
@@ -37,14 +36,6 @@ let services: string[];
 let simulatorUrl: string;
 let subnet: string;
 
-async function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-      .once('error', () => resolve(false))
-      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
 async function up(): Promise<void> {
   const started = Date.now();
   // `down` removed the network: the same subnet again, where the system exporter listens.
@@ -62,7 +53,7 @@ async function up(): Promise<void> {
 
 beforeAll(async () => {
   for (const port of [23001, 23003])
-    if (!(await portFree(port)))
+    if (!(await isPortFree(port)))
       throw new Error(
         `port ${port} on 127.0.0.1 is taken (a running llmmon stack?): the compose file publishes it`,
       );

@@ -7,7 +7,6 @@
  * vmalert in its container evaluates the fleet rules over it and writes back what they record.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -19,6 +18,7 @@ import {
   startProcess,
   startSimulator,
   freePort,
+  isPortFree,
   waitForQuery,
   type ManagedProcess,
 } from '@llmmon/native-stack';
@@ -37,14 +37,6 @@ let runDir: string;
 let engine: Engine;
 let project: ComposeProject;
 const host: ManagedProcess[] = [];
-
-async function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-      .once('error', () => resolve(false))
-      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
 
 /** A host as `npm run demo -- --agent` makes one, shipping to the centre's published port. */
 async function startHost(): Promise<void> {
@@ -87,7 +79,7 @@ async function startHost(): Promise<void> {
 
 beforeAll(async () => {
   for (const port of [23003, 23005, 23006])
-    if (!(await portFree(port)))
+    if (!(await isPortFree(port)))
       throw new Error(
         `port ${port} on 127.0.0.1 is taken (a running llmmon centre?): the compose file publishes it`,
       );

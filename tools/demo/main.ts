@@ -20,7 +20,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AGENT_PORT, ConfigError, env, loadConfigOrExit, type VarSpec } from '@llmmon/metrics-core';
@@ -37,6 +36,7 @@ import {
   type Observability,
 } from './observability';
 import {
+  isPortFree,
   startPrometheus,
   startProcess,
   waitForQuery,
@@ -121,18 +121,11 @@ const demoConfigSchema = {
 };
 
 async function assertPortFree(port: number, what: string): Promise<void> {
-  const server = createServer();
-  const free = await new Promise<boolean>((res) => {
-    server.once('error', () => res(false));
-    server.listen(port, '127.0.0.1', () => res(true));
-  });
-  if (free) await new Promise((r) => server.close(r));
-  else {
+  if (!(await isPortFree(port)))
     throw new Error(
       `port ${port} (${what}) is already in use. Stop whatever listens there ` +
         `(e.g. "systemctl stop prometheus-node-exporter prometheus") or choose another port.`,
     );
-  }
 }
 
 const running: ManagedProcess[] = [];

@@ -6,6 +6,7 @@ import { gpuSnapshot } from '../src/upstreams/nvidia-smi/state';
 import { scenarioByName } from '../src/world/scenarios';
 import { nvmlStateText } from '../src/upstreams/nvml/driver';
 import { World } from '../src/world/world';
+import type { LayoutName } from '../src/world/layout';
 import { DIST, startSimulator } from './helpers';
 import { FIXTURES_DIR } from '@llmmon/fixtures';
 
@@ -14,6 +15,18 @@ const START = Date.parse('2025-11-18T14:30:00Z');
 const world = new World(42, START, { scenario: 'normal', settings: scenarioByName('normal')!.settings });
 world.advanceTo(START + 60_000);
 const snap = gpuSnapshot(world);
+
+/** A normal world of `layout`, two minutes in. */
+function snapshotOf(layout: LayoutName) {
+  const w = new World(
+    42,
+    START,
+    { scenario: 'normal', settings: scenarioByName('normal')!.settings },
+    layout,
+  );
+  w.advanceTo(START + 120_000);
+  return gpuSnapshot(w);
+}
 
 /**
  * The shape of a CSV cell: digits become 9 (so "612.31 W" and "75.00 W" compare equal), a GPU
@@ -86,14 +99,7 @@ describe('nvidia-smi --query-gpu', () => {
   });
 
   it('mig layout: GPU 7 as seven 1g.18gb MIG devices, no utilization, three small models on devices of their own', () => {
-    const w = new World(
-      42,
-      START,
-      { scenario: 'normal', settings: scenarioByName('normal')!.settings },
-      'mig',
-    );
-    w.advanceTo(START + 120_000);
-    const s = gpuSnapshot(w);
+    const s = snapshotOf('mig');
     const g7 = s.gpus[7]!;
     expect(g7.migMode).toBe(true);
     expect(s.gpus[6]!.migMode).toBe(false);
@@ -115,14 +121,7 @@ describe('nvidia-smi --query-gpu', () => {
   });
 
   it('h100 layout: four H100 80GB, a 70B model across two, the 8B model and the embedder on one each', () => {
-    const w = new World(
-      42,
-      START,
-      { scenario: 'normal', settings: scenarioByName('normal')!.settings },
-      'h100',
-    );
-    w.advanceTo(START + 120_000);
-    const s = gpuSnapshot(w);
+    const s = snapshotOf('h100');
     const rows = queryGpu(s, 'index,name,memory.total,power.limit', { header: false, units: true })
       .trim()
       .split('\n');

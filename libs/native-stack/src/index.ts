@@ -2,6 +2,7 @@ export {
   findExecutable,
   requireExecutable,
   freePort,
+  isPortFree,
   startProcess,
   type ManagedProcess,
   type StartOptions,

@@ -41,7 +41,8 @@ function ephemeralLow(): number {
   }
 }
 
-async function canBind(port: number): Promise<boolean> {
+/** Whether `port` on 127.0.0.1 is free (nothing listens there). */
+export async function isPortFree(port: number): Promise<boolean> {
   const server = createServer();
   const ok = await new Promise<boolean>((resolve) => {
     server.once('error', () => resolve(false));
@@ -64,7 +65,7 @@ export async function freePort(): Promise<number> {
     // fetch() refuses the Fetch standard's "bad ports"; 10080 is the one in this range.
     if (handedOut.has(port) || port === 10080) continue;
     handedOut.add(port); // before the check: a concurrent call must not pick it meanwhile
-    if (await canBind(port)) return port;
+    if (await isPortFree(port)) return port;
     handedOut.delete(port);
   }
   throw new Error(`no free port found between 10000 and ${low}`);
