@@ -169,7 +169,8 @@ function checkRemoteWriteAuth(c: {
 /** `npm run backfill -- --days 7 [--step 60]`: history first, then the live demo (or fleet). */
 function historyOf(settings: DemoSettings): { days: number; stepMs: number } {
   const arg = (name: string) => {
-    const i = process.argv.indexOf(name);
+    // The last: `npm run backfill -- --days 1` follows the script's own `--days 7`.
+    const i = process.argv.lastIndexOf(name);
     return i > 0 ? process.argv[i + 1] : undefined;
   };
   const days = Number(arg('--days') ?? settings.DEMO_BACKFILL_DAYS);

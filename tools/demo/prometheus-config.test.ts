@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { renderPrometheusConfig, shippedFilter } from './prometheus-config';
-import { runScript } from './run-demo';
 
 const TEMPLATE = readFileSync(join(__dirname, '../../infra/prometheus/prometheus.yml'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'llmmon-promcfg-'));
@@ -112,22 +111,4 @@ it('adds site and cluster beside host, and reaches a centre behind auth and a pr
       execFileSync('promtool', ['check', 'config', '--syntax-only', file], { encoding: 'utf8' }),
     ).toContain('SUCCESS');
   }
-});
-
-it.each([
-  [
-    { REMOTE_WRITE_BEARER_TOKEN_FILE: '/t', REMOTE_WRITE_USERNAME: 'u', REMOTE_WRITE_PASSWORD_FILE: '/p' },
-    'REMOTE_WRITE_USERNAME',
-  ],
-  [{ REMOTE_WRITE_USERNAME: 'u' }, 'REMOTE_WRITE_PASSWORD_FILE'],
-])('the runner refuses half or double remote-write auth in one line, exit 2 (%o)', async (env, variable) => {
-  const r = await runScript('tools/demo/main.ts', [], {
-    ...process.env,
-    ...env,
-    DEMO_DATA_DIR: join(dir, 'refused'),
-  });
-  expect(r.code).toBe(2);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toContain(variable);
-  expect(r.stdout).not.toMatch(/starting/);
 });
