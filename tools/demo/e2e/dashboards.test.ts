@@ -334,7 +334,17 @@ describe('the dashboards against the demo stack', () => {
   });
 
   it('narrows every panel that filters by model when one model is chosen', async () => {
-    // With a model failing to load, so even the "failing" counts differ between models.
+    // Two models' errors first (their SLO budgets spent, the others' whole: at night a quiet
+    // demo may have had no error at all, and every model's budget left would read the same).
+    const burst = { scenario: 'degraded', settings: { request_multiplier: 20, error_rate: 0.5 } };
+    expect((await demo.control('/api/v1/scenario', burst)).status).toBe(200);
+    await waitForQuery(
+      demo.prometheus,
+      'model_slo:llmmon_slo_error_budget_remaining:ratio < 1',
+      (r) => r.length > 0,
+      120_000,
+    );
+    // Then a model failing to load, so even the "failing" counts differ between models.
     expect((await demo.control('/api/v1/scenario', { scenario: 'model_load_failure' })).status).toBe(200);
     await waitForQuery(
       demo.prometheus,

@@ -191,8 +191,9 @@ describe('GPU heatmap', () => {
         const cell = page.getByTestId(`gpu-cell-${gpu}`);
         expect(Number(await cell.getAttribute('data-value'))).toBeCloseTo(newest, 10);
         expect(await cell.textContent()).toContain(`${Math.round(newest * 100)}%`);
+        // Named with its host, as the demo's Prometheus labels every series.
         expect(await cell.getAttribute('aria-label')).toMatch(
-          new RegExp(`^GPU ${gpu}: utilization \\d+%, memory .* of .*`),
+          new RegExp(`^GPU ${gpu} on ${frame.labels['host']}: utilization \\d+%, memory .* of .*`),
         );
       }
       // Containers from the GPU exporter's per-container memory.
@@ -290,7 +291,8 @@ describe('GPU heatmap, a GPU failing', () => {
     await page.locator('#panel').screenshot({ path: join(SHOTS, 'gpu-heatmap-failed-dark.png') });
     await renderHeatmap(page, data, 'history', 'dark');
     await page.getByTestId('gpu-history').waitFor();
-    expect(await page.getByTestId('gpu-row-5').getAttribute('aria-label')).toBe('GPU 5 (failed)');
+    const host = data.find((f) => f.labels['gpu'] === '5')!.labels['host'];
+    expect(await page.getByTestId('gpu-row-5').getAttribute('aria-label')).toBe(`GPU 5 on ${host} (failed)`);
     expect(
       await page.locator('[data-testid="gpu-row-5"] rect[data-failed="reset_required"]').count(),
     ).toBeGreaterThan(3);
