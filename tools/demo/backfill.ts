@@ -70,7 +70,11 @@ async function scrapeInto(out: Sinks, t: BackfillTarget, ms: number): Promise<nu
     const series = `${name}{${labelText({ ...labels, ...targetLabels })}} ${value}`;
     // OpenMetrics counts seconds; Prometheus's text format (the import API) milliseconds.
     out.file?.write(`${series} ${ms / 1000}\n`);
-    if (out.imports && (!out.importFilter || out.importFilter({ ...labels, __name__: name })))
+    // The filter sees what Prometheus's write relabelling would: every label, the target's too.
+    if (
+      out.imports &&
+      (!out.importFilter || out.importFilter({ ...labels, ...targetLabels, __name__: name }))
+    )
       out.imports.push(`${series} ${Math.round(ms)}`);
     lines++;
   };
@@ -99,8 +103,11 @@ async function sendImports(urls: readonly string[], lines: string[]): Promise<vo
 
 /** Runs the backfill; returns how many steps and samples it wrote. */
 export async function backfill(o: BackfillOptions): Promise<{ steps: number; samples: number }> {
-  const promtool = o.tsdbDir ? requireExecutable('promtool', 'prometheus') : undefined;
-  if (o.tsdbDir) mkdirSync(o.tsdbDir, { recursive: true });
+  // Blocks for Prometheus, when it has a TSDB folder to fill.
+  const blocks = o.tsdbDir
+    ? { dir: o.tsdbDir, promtool: requireExecutable('promtool', 'prometheus') }
+    : undefined;
+  if (blocks) mkdirSync(blocks.dir, { recursive: true });
   mkdirSync(o.workDir, { recursive: true });
   const importUrls = o.importUrls ?? [];
   const pending: string[] = [];
@@ -111,7 +118,7 @@ export async function backfill(o: BackfillOptions): Promise<{ steps: number; sam
     // One day (or what is left of it) per file: bounded temporary space.
     const file = join(o.workDir, `backfill-${t}.om`);
     const sinks: Sinks = {
-      file: o.tsdbDir ? createWriteStream(file) : undefined,
+      file: blocks ? createWriteStream(file) : undefined,
       imports: importUrls.length ? pending : undefined,
       importFilter: o.importFilter,
     };
@@ -131,10 +138,11 @@ export async function backfill(o: BackfillOptions): Promise<{ steps: number; sam
       o.onProgress?.(t, t - o.fromMs, o.toMs() - o.fromMs);
     }
     await sendImports(importUrls, pending);
-    if (!sinks.file || !promtool || !o.tsdbDir) continue;
-    sinks.file.end('# EOF\n');
-    await new Promise<void>((res, rej) => sinks.file!.once('finish', res).once('error', rej));
-    await run(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, o.tsdbDir], {
+    const out = sinks.file;
+    if (!blocks || !out) continue;
+    out.end('# EOF\n');
+    await new Promise<void>((res, rej) => out.once('finish', res).once('error', rej));
+    await run(blocks.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, blocks.dir], {
       maxBuffer: 64 * 1024 * 1024,
     });
     rmSync(file, { force: true });
