@@ -15,7 +15,7 @@ import type { ComposeProject, Engine } from '@llmmon/engine';
 import {
   queryPrometheus,
   startPrometheus,
-  startProcess,
+  startAgent,
   startSimulator,
   freePort,
   isPortFree,
@@ -42,20 +42,11 @@ const host: ManagedProcess[] = [];
 async function startHost(): Promise<void> {
   const simulator = await startSimulator({ root: WORKSPACE, dataDir: join(runDir, 'simulator') });
   host.push(simulator);
-  const agentPort = await freePort();
-  const agentMain = join(WORKSPACE, 'dist/apps/agent/main.js');
-  host.push(
-    await startProcess({
-      name: 'agent',
-      command: agentMain,
-      env: {
-        HOST: '127.0.0.1',
-        PORT: String(agentPort),
-        ...simulatedEnv(simulator.upstreams, join(runDir, 'simulator')),
-      },
-      readyUrl: `http://127.0.0.1:${agentPort}/ready`,
-    }),
-  );
+  const agent = await startAgent({
+    root: WORKSPACE,
+    env: simulatedEnv(simulator.upstreams, join(runDir, 'simulator')),
+  });
+  host.push(agent);
   const shipping = parse(
     readFileSync(join(WORKSPACE, 'infra/prometheus/remote-write.yml'), 'utf8'),
   ) as object;
@@ -64,7 +55,7 @@ async function startHost(): Promise<void> {
     scrape_configs: TOPOLOGY.map((t) => ({
       job_name: t.job,
       metrics_path: `/metrics/${t.definition.name}`,
-      static_configs: [{ targets: [`127.0.0.1:${agentPort}`], labels: { host: HOST } }],
+      static_configs: [{ targets: [new URL(agent.url).host], labels: { host: HOST } }],
     })),
     remote_write: [{ ...shipping, url: `${CENTRE}/api/v1/write` }],
   };

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   queryPrometheus,
-  startProcess,
+  startAgent,
   startSimulator,
   freePort,
   type PromVectorSample,
@@ -73,18 +73,13 @@ async function importHistory(
       CONTROL_RATE_LIMIT_PER_MINUTE: '1000000',
     },
   });
-  const agentPort = await freePort();
-  const agent = await startProcess({
-    name: 'agent',
-    command: join(ROOT, 'dist/apps/agent/main.js'),
+  const agent = await startAgent({
+    root: ROOT,
     env: {
-      HOST: '127.0.0.1',
-      PORT: String(agentPort),
       ...simulatedEnv(simulator.upstreams, join(dir, 'simulator')),
       // The GPUs read as often as the clock moves (as `npm run backfill` does).
       GPU_REFRESH_SECONDS: '0.2',
     },
-    readyUrl: `http://127.0.0.1:${agentPort}/ready`,
   });
   try {
     let shown = -1;
@@ -93,8 +88,8 @@ async function importHistory(
       adminToken: simulator.adminToken,
       targets: TOPOLOGY.map((t) => ({
         job: t.job,
-        instance: `127.0.0.1:${agentPort}`,
-        url: `http://127.0.0.1:${agentPort}/metrics/${t.definition.name}`,
+        instance: new URL(agent.url).host,
+        url: `${agent.url}/metrics/${t.definition.name}`,
         labels: {},
       })),
       fromMs,

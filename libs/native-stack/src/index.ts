@@ -19,7 +19,9 @@ export { startNodeExporter, type NodeExporterOptions } from './node-exporter';
 export { processStats, type ProcessStats } from './proc-stats';
 export {
   simulatorUpstreams,
+  startAgent,
   startSimulator,
+  type RunningAgent,
   type RunningSimulator,
   type SimulatorUpstreams,
 } from './simulator';

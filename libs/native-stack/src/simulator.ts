@@ -89,3 +89,27 @@ export async function startSimulator(opts: {
     control,
   };
 }
+
+export interface RunningAgent extends ManagedProcess {
+  /** Its base URL: each exporter at /metrics/<name>. */
+  readonly url: string;
+}
+
+/**
+ * Starts the built agent (dist/apps/agent: the six exporters in one process) on loopback and
+ * waits for its /ready; `env` says what it reads (topology's simulatedEnv for a simulator).
+ */
+export async function startAgent(opts: {
+  readonly root: string;
+  readonly env: Record<string, string>;
+}): Promise<RunningAgent> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = await startProcess({
+    name: 'agent',
+    command: join(opts.root, 'dist/apps/agent/main.js'),
+    env: { HOST: '127.0.0.1', PORT: String(port), ...opts.env },
+    readyUrl: `${url}/ready`,
+  });
+  return { ...proc, url };
+}
